@@ -1,0 +1,48 @@
+"""Auth settings (prefix ``PLAYGROUND_AUTH_``): the JWT secret never lives in the code."""
+
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from playground.auth.constants import DEV_JWT_SECRET, MIN_JWT_SECRET_BYTES
+from playground.config import Environment, SettingsError, describe_validation_error
+
+ENV_PREFIX = "PLAYGROUND_AUTH_"
+
+
+class AuthConfig(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    JWT_SECRET: SecretStr = SecretStr(DEV_JWT_SECRET)
+    JWT_ALGORITHM: Literal["HS256"] = "HS256"
+    JWT_EXPIRE_MINUTES: int = Field(default=30, ge=1, le=24 * 60)
+    # Argon2 cost; the defaults are pwdlib's (RFC 9106 low-memory profile). Tests lower them.
+    PASSWORD_HASH_TIME_COST: int = Field(default=3, ge=1, le=10)
+    PASSWORD_HASH_MEMORY_KIB: int = Field(default=65_536, ge=8, le=1_048_576)
+
+    def check_for(self, environment: Environment) -> None:
+        """Staging and production refuse the development secret or a short one."""
+        if not environment.is_deployed:
+            return
+        secret = self.JWT_SECRET.get_secret_value()
+        if secret == DEV_JWT_SECRET:
+            raise SettingsError(
+                f"{ENV_PREFIX}JWT_SECRET must be set in {environment.value}: "
+                "the development default is refused"
+            )
+        if len(secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise SettingsError(
+                f"{ENV_PREFIX}JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes "
+                f"in {environment.value}"
+            )
+
+
+def load_auth_config(**overrides: Any) -> AuthConfig:
+    """Read the auth settings, or stop with a message that names the bad variable."""
+    try:
+        return AuthConfig(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc, prefix=ENV_PREFIX)) from None

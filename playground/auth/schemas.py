@@ -1,0 +1,63 @@
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AnyUrl, EmailStr, Field, SecretStr, StringConstraints, field_validator
+
+from playground.auth.constants import MusicBand
+from playground.models import CustomModel
+
+Username = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        min_length=3,
+        max_length=32,
+        pattern=r"^[A-Za-z0-9_-]+$",
+    ),
+]
+
+
+class UserCreate(CustomModel):
+    username: Username = Field(examples=["ada_lovelace"])
+    email: EmailStr = Field(max_length=320)
+    password: SecretStr = Field(min_length=8, max_length=128)
+    first_name: str = Field(min_length=1, max_length=128)
+    # ``None`` means "not given"; a given age must be adult. (The seed's ``age: int =
+    # Field(ge=18, default=None)`` never validates the default and rejects an explicit null.)
+    age: int | None = Field(default=None, ge=18, le=150)
+    favorite_band: MusicBand | None = None
+    website: AnyUrl | None = Field(default=None, max_length=2048)
+
+    @field_validator("email")
+    @classmethod
+    def lower_email(cls, value: str) -> str:
+        # One account per mailbox, whatever the case, on every database.
+        return value.lower()
+
+
+class UserResponse(CustomModel):
+    id: uuid.UUID
+    username: str
+    email: str
+    first_name: str
+    age: int | None
+    favorite_band: MusicBand | None
+    website: str | None
+    is_active: bool
+    created_at: datetime
+
+
+class TokenResponse(CustomModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+
+
+class JWTData(CustomModel):
+    """Who the verified token speaks for, loaded with one query."""
+
+    user_id: uuid.UUID
+    username: str
+    is_active: bool
+    is_creator: bool

@@ -1,0 +1,73 @@
+"""Global settings, read from the environment (prefix ``PLAYGROUND_``) and from ``.env``."""
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "PLAYGROUND_"
+
+
+class Environment(StrEnum):
+    LOCAL = "local"
+    STAGING = "staging"
+    PRODUCTION = "production"
+    TEST = "test"
+
+    @property
+    def is_deployed(self) -> bool:
+        return self in {Environment.STAGING, Environment.PRODUCTION}
+
+
+class SettingsError(RuntimeError):
+    """A setting has a bad value; the message names the environment variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    ENVIRONMENT: Environment = Environment.LOCAL
+    DATABASE_URL: str = Field(
+        default="sqlite+aiosqlite:///./playground.db",
+        pattern=r"^(sqlite\+aiosqlite|postgresql\+asyncpg)://",
+        description="SQLAlchemy async URL.",
+    )
+    SHOW_DOCS_ENVIRONMENTS: frozenset[Environment] = frozenset(
+        {Environment.LOCAL, Environment.STAGING}
+    )
+    PING_DELAY_SECONDS: float = Field(default=0.2, ge=0, le=10)
+    APP_VERSION: str = "0.1.0"
+
+    @property
+    def show_docs(self) -> bool:
+        return self.ENVIRONMENT in self.SHOW_DOCS_ENVIRONMENTS
+
+
+def describe_validation_error(exc: ValidationError, *, prefix: str) -> str:
+    """Turn pydantic's error into one line per bad variable, named as it is set."""
+    lines = []
+    for error in exc.errors(include_url=False):
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        lines.append(f"{prefix}{field}: {error['msg']} (got {error.get('input')!r})")
+    return "invalid settings: " + "; ".join(lines)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, or stop with a message that names the bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc, prefix=ENV_PREFIX)) from None
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings of the app serving this request (each app instance has its own)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,0 +1,22 @@
+from fastapi import APIRouter, status
+
+from playground.domains.creators import exceptions
+from playground.domains.creators.dependencies import ValidCreator
+from playground.domains.creators.schemas import CreatorResponse
+from playground.domains.profiles import exceptions as profiles_exceptions
+from playground.domains.profiles.models import Profile
+from playground.exceptions import error_responses
+
+router = APIRouter(prefix="/creators", tags=["creators"])
+
+
+@router.get(
+    "/{profile_id}",
+    status_code=status.HTTP_200_OK,
+    response_model=CreatorResponse,
+    summary="Read a creator",
+    responses=error_responses(profiles_exceptions.ProfileNotFound, exceptions.ProfileNotCreator),
+)
+async def read_creator(creator: ValidCreator) -> Profile:
+    """A creator's profile, by the same ``profile_id`` as ``/profiles/{profile_id}``."""
+    return creator

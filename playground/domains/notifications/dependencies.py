@@ -1,0 +1,27 @@
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from playground.auth import dependencies as auth_dependencies
+from playground.auth import exceptions as auth_exceptions
+from playground.auth.schemas import JWTData
+from playground.domains.notifications.service import EmailSender
+
+
+def get_email_sender(request: Request) -> EmailSender:
+    sender: EmailSender = request.app.state.email_sender
+    return sender
+
+
+EmailSenderDep = Annotated[EmailSender, Depends(get_email_sender)]
+
+
+async def valid_self(user_id: uuid.UUID, token: auth_dependencies.TokenData) -> JWTData:
+    """The path's user must be the caller; 403 ``USER_NOT_OWNER`` otherwise."""
+    if user_id != token.user_id:
+        raise auth_exceptions.UserNotOwner()
+    return token
+
+
+Self = Annotated[JWTData, Depends(valid_self)]

@@ -1,0 +1,53 @@
+from collections.abc import Sequence
+
+from fastapi import APIRouter, BackgroundTasks, status
+
+from playground.auth import exceptions as auth_exceptions
+from playground.database import SessionDep, SessionmakerDep
+from playground.domains.notifications import service
+from playground.domains.notifications.dependencies import EmailSenderDep, Self
+from playground.domains.notifications.models import NotificationEmail
+from playground.domains.notifications.schemas import EmailCreate, EmailQueued, EmailResponse
+from playground.exceptions import error_responses
+
+router = APIRouter(prefix="/users/{user_id}", tags=["notifications"])
+
+_ERRORS = error_responses(auth_exceptions.InvalidToken, auth_exceptions.UserNotOwner)
+
+
+@router.post(
+    "/email",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=EmailQueued,
+    summary="Queue an email to yourself",
+    responses=_ERRORS,
+)
+async def queue_email(
+    data: EmailCreate,
+    user: Self,
+    worker: BackgroundTasks,
+    sessionmaker: SessionmakerDep,
+    sender: EmailSenderDep,
+) -> EmailQueued:
+    """Accept the email now; a background task writes the outbox row and sends it."""
+    worker.add_task(
+        service.deliver,
+        sessionmaker=sessionmaker,
+        sender=sender,
+        user_id=user.user_id,
+        subject=data.subject,
+        body=data.body,
+    )
+    return EmailQueued()
+
+
+@router.get(
+    "/emails",
+    status_code=status.HTTP_200_OK,
+    response_model=list[EmailResponse],
+    summary="Your outbox",
+    responses=_ERRORS,
+)
+async def list_emails(user: Self, session: SessionDep) -> Sequence[NotificationEmail]:
+    """The emails queued for you, oldest first."""
+    return await service.list_for_user(session=session, user_id=user.user_id)

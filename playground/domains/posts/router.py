@@ -1,0 +1,153 @@
+from collections.abc import Sequence
+
+from fastapi import APIRouter, BackgroundTasks, Response, status
+
+from playground.auth import dependencies as auth_dependencies
+from playground.auth import exceptions as auth_exceptions
+from playground.database import SessionDep, SessionmakerDep
+from playground.domains.notifications import dependencies as notifications_dependencies
+from playground.domains.notifications import service as notifications_service
+from playground.domains.posts import exceptions, service
+from playground.domains.posts.dependencies import OwnedPost, UserPost, ValidPost
+from playground.domains.posts.models import Post, PostReview
+from playground.domains.posts.schemas import (
+    PostCreate,
+    PostResponse,
+    PostUpdate,
+    ReviewCreate,
+    ReviewResponse,
+)
+from playground.exceptions import error_responses
+from playground.pagination import Page, PageParamsDep
+
+router = APIRouter(tags=["posts"])
+
+_TOKEN_ERRORS = (auth_exceptions.InvalidToken, auth_exceptions.UserInactive)
+_OWNER_ERRORS = (auth_exceptions.InvalidToken, auth_exceptions.UserNotOwner)
+
+
+@router.post(
+    "/posts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PostResponse,
+    summary="Write a post",
+    responses=error_responses(*_TOKEN_ERRORS),
+)
+async def create_post(
+    data: PostCreate, token: auth_dependencies.ActiveUser, session: SessionDep
+) -> Post:
+    """Create a post as the current user."""
+    return await service.create(session=session, author_id=token.user_id, data=data)
+
+
+@router.get(
+    "/posts",
+    status_code=status.HTTP_200_OK,
+    response_model=Page[PostResponse],
+    summary="List posts",
+)
+async def list_posts(page: PageParamsDep, session: SessionDep) -> Page[PostResponse]:
+    """Posts, newest first, a page at a time."""
+    posts, total = await service.list_page(session=session, limit=page.limit, offset=page.offset)
+    items = [PostResponse.model_validate(post) for post in posts]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get(
+    "/posts/{post_id}",
+    status_code=status.HTTP_200_OK,
+    response_model=PostResponse,
+    summary="Read a post",
+    responses=error_responses(exceptions.PostNotFound),
+)
+async def read_post(post: ValidPost) -> Post:
+    """A post by id."""
+    return post
+
+
+@router.put(
+    "/posts/{post_id}",
+    status_code=status.HTTP_200_OK,
+    response_model=PostResponse,
+    summary="Replace your post",
+    responses=error_responses(*_OWNER_ERRORS, exceptions.PostNotFound),
+)
+async def update_post(post: OwnedPost, data: PostUpdate, session: SessionDep) -> Post:
+    """Replace the title and body of your own post."""
+    return await service.update(session=session, post=post, data=data)
+
+
+@router.delete(
+    "/posts/{post_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Delete your post",
+    responses=error_responses(*_OWNER_ERRORS, exceptions.PostNotFound),
+)
+async def delete_post(post: OwnedPost, session: SessionDep) -> None:
+    """Delete your own post and its reviews."""
+    await service.delete(session=session, post=post)
+
+
+@router.get(
+    "/posts/{post_id}/reviews",
+    status_code=status.HTTP_200_OK,
+    response_model=list[ReviewResponse],
+    summary="List a post's reviews",
+    responses=error_responses(exceptions.PostNotFound),
+)
+async def list_reviews(post: ValidPost, session: SessionDep) -> Sequence[PostReview]:
+    """Reviews of a post, oldest first."""
+    return await service.list_reviews(session=session, post_id=post.id)
+
+
+@router.post(
+    "/posts/{post_id}/reviews",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReviewResponse,
+    summary="Review a post",
+    responses=error_responses(*_TOKEN_ERRORS, exceptions.PostNotFound, exceptions.ReviewExists),
+)
+async def create_review(
+    post: ValidPost,
+    data: ReviewCreate,
+    token: auth_dependencies.ActiveUser,
+    session: SessionDep,
+) -> PostReview:
+    """Rate a post from 1 to 5, once per user."""
+    return await service.create_review(
+        session=session, post_id=post.id, author_id=token.user_id, data=data
+    )
+
+
+@router.get(
+    "/users/{user_id}/posts/{post_id}",
+    status_code=status.HTTP_200_OK,
+    response_model=PostResponse,
+    summary="Read your post as a creator",
+    responses=error_responses(
+        auth_exceptions.InvalidToken,
+        auth_exceptions.UserInactive,
+        auth_exceptions.UserNotOwner,
+        auth_exceptions.UserNotCreator,
+        exceptions.PostNotFound,
+    ),
+)
+async def read_user_post(
+    post: UserPost,
+    creator: auth_dependencies.ActiveCreator,
+    token: auth_dependencies.TokenData,
+    worker: BackgroundTasks,
+    sessionmaker: SessionmakerDep,
+    sender: notifications_dependencies.EmailSenderDep,
+) -> Post:
+    """The seed's chained route: owner, active creator, and a notification in the background."""
+    worker.add_task(
+        notifications_service.deliver,
+        sessionmaker=sessionmaker,
+        sender=sender,
+        user_id=token.user_id,
+        subject="Your post was read",
+        body=f"{creator.username} opened post {post.id}.",
+    )
+    return post

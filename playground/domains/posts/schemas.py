@@ -1,0 +1,39 @@
+import uuid
+from datetime import datetime
+
+from pydantic import Field
+
+from playground.domains.posts.constants import MAX_RATING, MIN_RATING
+from playground.models import CustomModel
+
+
+class PostCreate(CustomModel):
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=10_000)
+
+
+class PostUpdate(PostCreate):
+    """A full replacement (``PUT``): the same fields as on creation."""
+
+
+class PostResponse(CustomModel):
+    id: uuid.UUID
+    author_id: uuid.UUID
+    title: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReviewCreate(CustomModel):
+    rating: int = Field(ge=MIN_RATING, le=MAX_RATING)
+    comment: str = Field(default="", max_length=2000)
+
+
+class ReviewResponse(CustomModel):
+    id: uuid.UUID
+    post_id: uuid.UUID
+    author_id: uuid.UUID
+    rating: int
+    comment: str
+    created_at: datetime

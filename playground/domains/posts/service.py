@@ -1,0 +1,77 @@
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from playground.database import violated_constraint
+from playground.domains.posts import exceptions
+from playground.domains.posts.models import Post, PostReview
+from playground.domains.posts.schemas import PostCreate, PostUpdate, ReviewCreate
+
+
+async def create(*, session: AsyncSession, author_id: uuid.UUID, data: PostCreate) -> Post:
+    """Create a post and commit."""
+    post = Post(author_id=author_id, title=data.title, body=data.body)
+    session.add(post)
+    await session.commit()
+    return post
+
+
+async def get_by_id(*, session: AsyncSession, post_id: uuid.UUID) -> Post | None:
+    """The post with this id, or ``None``."""
+    return await session.get(Post, post_id)
+
+
+async def list_page(
+    *, session: AsyncSession, limit: int, offset: int
+) -> tuple[Sequence[Post], int]:
+    """A window of posts, newest first, and the total count."""
+    total = await session.scalar(select(func.count()).select_from(Post)) or 0
+    posts = await session.scalars(
+        select(Post).order_by(Post.created_at.desc(), Post.id).limit(limit).offset(offset)
+    )
+    return posts.all(), total
+
+
+async def update(*, session: AsyncSession, post: Post, data: PostUpdate) -> Post:
+    """Replace a post's fields and commit."""
+    post.title = data.title
+    post.body = data.body
+    await session.commit()
+    return post
+
+
+async def delete(*, session: AsyncSession, post: Post) -> None:
+    """Delete a post (its reviews go with it) and commit."""
+    await session.delete(post)
+    await session.commit()
+
+
+async def list_reviews(*, session: AsyncSession, post_id: uuid.UUID) -> Sequence[PostReview]:
+    """A post's reviews, oldest first."""
+    reviews = await session.scalars(
+        select(PostReview)
+        .where(PostReview.post_id == post_id)
+        .order_by(PostReview.created_at, PostReview.id)
+    )
+    return reviews.all()
+
+
+async def create_review(
+    *, session: AsyncSession, post_id: uuid.UUID, author_id: uuid.UUID, data: ReviewCreate
+) -> PostReview:
+    """Review a post once; the unique constraint decides concurrent attempts."""
+    review = PostReview(
+        post_id=post_id, author_id=author_id, rating=data.rating, comment=data.comment
+    )
+    session.add(review)
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        if "post_id" in violated_constraint(exc):
+            raise exceptions.ReviewExists() from None
+        raise
+    return review

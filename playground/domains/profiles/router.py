@@ -1,0 +1,42 @@
+from fastapi import APIRouter, status
+
+from playground.auth import exceptions as auth_exceptions
+from playground.database import SessionDep
+from playground.domains.profiles import exceptions, service
+from playground.domains.profiles.dependencies import OwnedProfile, ValidProfile
+from playground.domains.profiles.models import Profile
+from playground.domains.profiles.schemas import ProfileResponse, ProfileUpdate
+from playground.exceptions import error_responses
+
+router = APIRouter(prefix="/profiles", tags=["profiles"])
+
+
+@router.get(
+    "/{profile_id}",
+    status_code=status.HTTP_200_OK,
+    response_model=ProfileResponse,
+    summary="Read a profile",
+    responses=error_responses(exceptions.ProfileNotFound),
+)
+async def read_profile(profile: ValidProfile) -> Profile:
+    """A profile by id."""
+    return profile
+
+
+@router.patch(
+    "/{profile_id}",
+    status_code=status.HTTP_200_OK,
+    response_model=ProfileResponse,
+    summary="Update your profile",
+    responses=error_responses(
+        auth_exceptions.InvalidToken,
+        auth_exceptions.UserInactive,
+        auth_exceptions.UserNotOwner,
+        exceptions.ProfileNotFound,
+    ),
+)
+async def update_profile(
+    profile: OwnedProfile, data: ProfileUpdate, session: SessionDep
+) -> Profile:
+    """Change display name, bio or creator status of your own profile."""
+    return await service.update(session=session, profile=profile, data=data)

@@ -1,0 +1,32 @@
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from playground.models import CustomModel
+
+
+class ProfileResponse(CustomModel):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    display_name: str
+    bio: str
+    is_creator: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProfileUpdate(CustomModel):
+    """A partial update: a field left out is kept; a field sent must not be null."""
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=64)
+    bio: str | None = Field(default=None, max_length=500)
+    is_creator: bool | None = None
+
+    @field_validator("display_name", "bio", "is_creator")
+    @classmethod
+    def not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may be left out, but not set to null")
+        return value

@@ -1,0 +1,95 @@
+"""The app factory: every notebook, test and server builds its app here."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from playground import syllabus
+from playground.auth import utils as auth_utils
+from playground.auth.config import AuthConfig, load_auth_config
+from playground.auth.router import router as auth_router
+from playground.config import Settings, load_settings
+from playground.database import create_engine, create_sessionmaker
+from playground.domains.creators.router import router as creators_router
+from playground.domains.notifications import service as notifications_service
+from playground.domains.notifications.router import router as notifications_router
+from playground.domains.pings.router import router as pings_router
+from playground.domains.posts.router import router as posts_router
+from playground.domains.profiles.router import router as profiles_router
+from playground.exceptions import register_exception_handlers
+from playground.models import CustomModel
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+class Health(CustomModel):
+    status: str = "ok"
+    environment: str
+    version: str
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    await app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None, auth_config: AuthConfig | None = None) -> FastAPI:
+    """Build an app from its settings; nothing global is mutated, so apps can coexist."""
+    settings = settings or load_settings()
+    auth_config = auth_config or load_auth_config()
+    auth_config.check_for(settings.ENVIRONMENT)
+    docs = settings.show_docs
+    app = FastAPI(
+        title="FastAPI-Playground",
+        version=settings.APP_VERSION,
+        summary="The API every notebook of the course drives.",
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+    )
+    engine = create_engine(settings.DATABASE_URL)
+    app.state.settings = settings
+    app.state.auth_config = auth_config
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.password_hasher = auth_utils.password_hasher(auth_config)
+    app.state.email_sender = notifications_service.log_email
+
+    register_exception_handlers(app)
+    for router in (
+        auth_router,
+        posts_router,
+        profiles_router,
+        creators_router,
+        notifications_router,
+        pings_router,
+    ):
+        app.include_router(router)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index(request: Request) -> HTMLResponse:
+        return TEMPLATES.TemplateResponse(
+            request, "index.html", {"lessons": syllabus.LESSONS, "docs": docs}
+        )
+
+    @app.get(
+        "/health",
+        status_code=status.HTTP_200_OK,
+        response_model=Health,
+        tags=["meta"],
+        summary="Liveness",
+    )
+    async def health() -> Health:
+        """The app is up; which environment and version."""
+        return Health(environment=settings.ENVIRONMENT.value, version=settings.APP_VERSION)
+
+    return app
+
+
+app = create_app()

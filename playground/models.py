@@ -1,0 +1,28 @@
+"""The project-wide pydantic base: one place for serialization rules."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_serializer
+
+
+def format_datetime(value: datetime) -> str:
+    """ISO 8601 with an explicit offset and no microseconds; naive values are taken as UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.replace(microsecond=0).isoformat()
+
+
+class CustomModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+    @field_serializer("*", mode="wrap", when_used="json")
+    def _serialize_datetimes(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+        # Checks the *value* (the seed's version checked the key and so never applied).
+        if isinstance(value, datetime):
+            return format_datetime(value)
+        return handler(value)
+
+    def serializable_dict(self, **kwargs: Any) -> dict[str, Any]:
+        """A dict that ``json.dumps`` accepts, with the same rules as the API's responses."""
+        return self.model_dump(mode="json", **kwargs)

@@ -1,0 +1,33 @@
+"""The course map: one notebook per practice (DESIGN §1). Read by ``GET /`` and the README test."""
+
+from typing import NamedTuple
+
+
+class Lesson(NamedTuple):
+    number: str
+    slug: str
+    title: str
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.number}_{self.slug}.ipynb"
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson("00", "welcome", "How to use the course"),
+    Lesson("01", "project_structure", "Project structure by domain"),
+    Lesson("02", "pydantic_validation", "Validate input with Pydantic"),
+    Lesson("03", "db_validation", "Validate against the database in dependencies"),
+    Lesson("04", "chained_dependencies", "Chain dependencies"),
+    Lesson("05", "dependency_caching", "Dependency caching per request"),
+    Lesson("06", "rest_reuse", "REST paths that let dependencies chain"),
+    Lesson("07", "async_routes", "Async and sync routes, measured"),
+    Lesson("08", "custom_model", "A project-wide CustomModel"),
+    Lesson("09", "docs", "API docs: hide, document"),
+    Lesson("10", "settings", "Settings with pydantic-settings"),
+    Lesson("11", "naming_convention", "SQLAlchemy naming convention"),
+    Lesson("12", "alembic_migrations", "Alembic migrations"),
+    Lesson("13", "db_naming", "Database naming rules"),
+    Lesson("14", "async_test_client", "Async tests with httpx"),
+    Lesson("15", "background_tasks", "Background tasks"),
+)

@@ -1,0 +1,96 @@
+import re
+import uuid
+
+import httpx
+import pytest
+
+from playground import course
+from playground.auth import utils as auth_utils
+from playground.domains.posts import dependencies as posts_dependencies
+
+
+async def test_start_gives_a_migrated_throwaway_database(pg: course.Playground) -> None:
+    assert pg.settings.DATABASE_URL.endswith(str(pg.workdir / "playground.db"))
+    tables = await pg.sql("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+    assert [t[0] for t in tables] == [
+        "alembic_version",
+        "auth_user",
+        "notification_email",
+        "post",
+        "post_review",
+        "profile",
+    ]
+
+
+async def test_close_removes_the_database() -> None:
+    pg = await course.start()
+    await pg.close()
+    assert not pg.workdir.exists()
+
+
+async def test_settings_can_be_overridden_per_playground() -> None:
+    async with await course.start(settings={"PING_DELAY_SECONDS": 0.01}) as pg:
+        assert pg.app.state.settings.PING_DELAY_SECONDS == 0.01
+
+
+async def test_user_helper_registers_logs_in_and_makes_creators(pg: course.Playground) -> None:
+    ada = await pg.user("ada", creator=True)
+    me = await pg.client.get("/auth/users/me", headers=ada.headers)
+    assert me.json()["id"] == str(ada.id)
+    creator = await pg.client.get(f"/creators/{ada.profile_id}")
+    assert creator.status_code == 200
+
+
+def test_show_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
+    response = httpx.Response(201, json={"b": 1, "a": [2]})
+    course.show(response)
+    assert capsys.readouterr().out == 'HTTP 201 Created\n{\n  "a": [\n    2\n  ],\n  "b": 1\n}\n'
+    course.show(httpx.Response(204))
+    assert capsys.readouterr().out == "HTTP 204 No Content\n"
+    course.show(httpx.Response(200, text="plain"))
+    assert capsys.readouterr().out == "HTTP 200 OK\nplain\n"
+
+
+def test_show_source_renders_the_real_code() -> None:
+    markdown = course.show_source(posts_dependencies.valid_post_id)
+    assert markdown.data.startswith("```python\n# playground.domains.posts.dependencies, line ")
+    assert "async def valid_post_id(post_id: uuid.UUID" in markdown.data
+
+
+async def test_count_sql_counts_statements(pg: course.Playground) -> None:
+    with pg.count_sql() as sql:
+        await pg.client.get(f"/posts/{uuid.uuid4()}")
+    assert sql.count == 1
+    assert sql.kinds() == ["SELECT"]
+    with pg.count_sql() as none:
+        await pg.client.get("/health")
+    assert none.count == 0
+
+
+async def test_count_calls_counts_and_restores(pg: course.Playground) -> None:
+    ada = await pg.user("ada")
+    original = auth_utils.decode_access_token
+    with course.count_calls(auth_utils, "decode_access_token") as decodes:
+        await pg.client.get("/auth/users/me", headers=ada.headers)
+    assert decodes.calls == 1
+    assert auth_utils.decode_access_token is original
+
+
+async def test_routes_lists_every_api_route(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = {(r.methods, r.path) for r in course.routes(pg.app)}
+    assert ("GET", "/users/{user_id}/posts/{post_id}") in paths
+    assert ("POST", "/auth/users") in paths
+    assert not any(p.startswith("/docs") for _, p in paths)
+    course.print_routes(pg.app)
+    assert re.search(r"^GET\s+/health\s+health$", capsys.readouterr().out, re.M)
+
+
+async def test_serve_runs_the_app_under_uvicorn(pg: course.Playground) -> None:
+    async with pg.serve() as base_url:
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", base_url)
+        async with httpx.AsyncClient(base_url=base_url) as client:
+            response = await client.get("/health")
+    assert response.json()["status"] == "ok"
+    assert "uvicorn" in response.headers.get("server", "")

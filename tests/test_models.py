@@ -1,0 +1,29 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+from playground.models import CustomModel, format_datetime
+
+
+class Event(CustomModel):
+    at: datetime
+    name: str
+
+
+def test_aware_datetime_keeps_offset_and_drops_microseconds() -> None:
+    seoul = timezone(timedelta(hours=9))
+    event = Event(at=datetime(2026, 1, 2, 3, 4, 5, 678_901, tzinfo=seoul), name="x")
+    assert event.model_dump(mode="json")["at"] == "2026-01-02T03:04:05+09:00"
+
+
+def test_naive_datetime_is_taken_as_utc() -> None:
+    assert format_datetime(datetime(2026, 1, 2, 3, 4, 5, 1)) == "2026-01-02T03:04:05+00:00"
+
+
+def test_python_mode_keeps_the_datetime_object() -> None:
+    at = datetime(2026, 1, 2, tzinfo=UTC)
+    assert Event(at=at, name="x").model_dump()["at"] is at
+
+
+def test_serializable_dict_applies_the_same_rules() -> None:
+    event = Event(at=datetime(2026, 1, 2, 3, 4, 5, 999, tzinfo=UTC), name="x")
+    assert event.serializable_dict() == {"at": "2026-01-02T03:04:05+00:00", "name": "x"}
+    assert event.model_dump_json() == '{"at":"2026-01-02T03:04:05+00:00","name":"x"}'
