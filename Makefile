@@ -56,7 +56,7 @@ serve: migrate
 	$(BIN)/uvicorn playground.main:app --host 127.0.0.1 --port $(PORT) --log-config logging.ini
 
 notebooks: install
-	$(BIN)/jupyter execute --inplace $(NB)
+	$(BIN)/python -m playground.course $(NB)
 
 migration: install
 	@test -n "$(m)" || (echo 'usage: make migration m=<slug>' && exit 2)

@@ -10,8 +10,8 @@ from playground.auth import exceptions
 from playground.auth.models import AuthUser
 from playground.auth.schemas import JWTData, UserCreate
 from playground.database import violated_constraint
+from playground.domains.profiles import models as profiles_models
 from playground.domains.profiles import service as profiles_service
-from playground.domains.profiles.models import Profile
 
 # Verified against when the username is unknown, so that both failures take the same time.
 _DUMMY_PASSWORD = "not-a-real-password"
@@ -70,8 +70,13 @@ async def get_token_data(*, session: AsyncSession, user_id: uuid.UUID) -> JWTDat
     """What a token's subject is allowed to do, in one query (user joined with profile)."""
     row = (
         await session.execute(
-            select(AuthUser.id, AuthUser.username, AuthUser.is_active, Profile.is_creator)
-            .join(Profile, Profile.user_id == AuthUser.id)
+            select(
+                AuthUser.id,
+                AuthUser.username,
+                AuthUser.is_active,
+                profiles_models.Profile.is_creator,
+            )
+            .join(profiles_models.Profile, profiles_models.Profile.user_id == AuthUser.id)
             .where(AuthUser.id == user_id)
         )
     ).first()

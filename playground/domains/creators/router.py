@@ -4,7 +4,7 @@ from playground.domains.creators import exceptions
 from playground.domains.creators.dependencies import ValidCreator
 from playground.domains.creators.schemas import CreatorResponse
 from playground.domains.profiles import exceptions as profiles_exceptions
-from playground.domains.profiles.models import Profile
+from playground.domains.profiles import models as profiles_models
 from playground.exceptions import error_responses
 
 router = APIRouter(prefix="/creators", tags=["creators"])
@@ -17,6 +17,6 @@ router = APIRouter(prefix="/creators", tags=["creators"])
     summary="Read a creator",
     responses=error_responses(profiles_exceptions.ProfileNotFound, exceptions.ProfileNotCreator),
 )
-async def read_creator(creator: ValidCreator) -> Profile:
+async def read_creator(creator: ValidCreator) -> profiles_models.Profile:
     """A creator's profile, by the same ``profile_id`` as ``/profiles/{profile_id}``."""
     return creator

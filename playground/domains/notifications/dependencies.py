@@ -5,7 +5,7 @@ from fastapi import Depends, Request
 
 from playground.auth import dependencies as auth_dependencies
 from playground.auth import exceptions as auth_exceptions
-from playground.auth.schemas import JWTData
+from playground.auth import schemas as auth_schemas
 from playground.domains.notifications.service import EmailSender
 
 
@@ -17,11 +17,13 @@ def get_email_sender(request: Request) -> EmailSender:
 EmailSenderDep = Annotated[EmailSender, Depends(get_email_sender)]
 
 
-async def valid_self(user_id: uuid.UUID, token: auth_dependencies.TokenData) -> JWTData:
+async def valid_self(
+    user_id: uuid.UUID, token: auth_dependencies.TokenData
+) -> auth_schemas.JWTData:
     """The path's user must be the caller; 403 ``USER_NOT_OWNER`` otherwise."""
     if user_id != token.user_id:
         raise auth_exceptions.UserNotOwner()
     return token
 
 
-Self = Annotated[JWTData, Depends(valid_self)]
+Self = Annotated[auth_schemas.JWTData, Depends(valid_self)]
