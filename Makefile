@@ -8,13 +8,15 @@ LAB_ARGS ?=
 NB ?= notebooks/*.ipynb
 NBVAL := --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
 
-.PHONY: help install lab test lint typecheck pytest serve notebooks migration migrate requirements clean
+.PHONY: help install lab test test-postgres postgres-checks bench lint typecheck pytest serve notebooks migration migrate requirements clean
 
 help:
 	@echo "make lab        install, migrate, open JupyterLab on notebooks/ (LAB_ARGS=...)"
 	@echo "make test       install, lint, type check, tests + every notebook under strict nbval"
+	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
 	@echo "make serve      install, migrate, run the API under uvicorn (PORT=$(PORT))"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
+	@echo "make bench      measure notebooks, throughput, SQL/JWT counts, pings -> BENCHMARKS.md"
 	@echo "make migration m=<slug>  autogenerate a migration"
 	@echo "make requirements        re-pin requirements/*.txt from pyproject.toml"
 
@@ -52,8 +54,24 @@ pytest: install
 
 test: lint typecheck pytest
 
+# The same migrations and tests on PostgreSQL (a throwaway cluster on loopback).
+test-postgres: install
+	.ci/with-postgres $(MAKE) --no-print-directory postgres-checks
+
+postgres-checks:
+	@test -n "$$PLAYGROUND_TEST_DATABASE_URL" || (echo "run through: make test-postgres" && exit 2)
+	$(BIN)/alembic upgrade head
+	$(BIN)/alembic downgrade base
+	$(BIN)/alembic upgrade head
+	$(BIN)/alembic check
+	$(BIN)/python -m pytest -n auto --dist loadfile tests
+
 serve: migrate
 	$(BIN)/uvicorn playground.main:app --host 127.0.0.1 --port $(PORT) --log-config logging.ini
+
+# A benchmark, not a test: writes BENCHMARKS.md from one run.
+bench: install
+	$(BIN)/python -m tests.bench
 
 notebooks: install
 	$(BIN)/python -m playground.course $(NB)

@@ -1,8 +1,10 @@
 """Global settings, read from the environment (prefix ``PLAYGROUND_``) and from ``.env``."""
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
+import pydantic_settings
 from fastapi import Depends, Request
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,12 +58,21 @@ def describe_validation_error(exc: ValidationError, *, prefix: str) -> str:
     return "invalid settings: " + "; ".join(lines)
 
 
+def describe_source_error(exc: pydantic_settings.SettingsError, *, prefix: str) -> str:
+    """pydantic-settings' own error (a list or set setting that is not JSON), named as set."""
+    match = re.search(r'field "(\w+)"', str(exc))
+    field = match[1] if match else "?"
+    return f"invalid settings: {prefix}{field}: not valid JSON (lists and sets are JSON arrays)"
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings, or stop with a message that names the bad variable."""
     try:
         return Settings(**overrides)
     except ValidationError as exc:
         raise SettingsError(describe_validation_error(exc, prefix=ENV_PREFIX)) from None
+    except pydantic_settings.SettingsError as exc:
+        raise SettingsError(describe_source_error(exc, prefix=ENV_PREFIX)) from None
 
 
 def get_settings(request: Request) -> Settings:

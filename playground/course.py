@@ -21,6 +21,7 @@ The app never imports this module.
 import asyncio
 import inspect
 import json
+import os
 import shutil
 import socket
 import tempfile
@@ -38,8 +39,8 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from IPython.display import Markdown
-from sqlalchemy import event, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event, make_url, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from playground import migrations
 from playground.auth.config import AuthConfig
@@ -48,6 +49,7 @@ from playground.domains.profiles.models import Profile
 from playground.main import create_app
 
 BASE_URL = "http://playground.test"
+TEST_DATABASE_URL = "PLAYGROUND_TEST_DATABASE_URL"
 DEFAULT_PASSWORD = "correct-horse-battery"
 # Cheap Argon2 for the course and tests; the app's defaults stay the production ones.
 FAST_HASHING = {"PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 1024}
@@ -305,6 +307,7 @@ class Playground:
     async def close(self) -> None:
         await self.client.aclose()
         await self._lifespan.__aexit__(None, None, None)
+        await _drop_database(self.settings.DATABASE_URL)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def __aenter__(self) -> "Playground":
@@ -314,20 +317,46 @@ class Playground:
         await self.close()
 
 
+async def _create_database(workdir: Path) -> str:
+    """A throwaway database: a SQLite file, or a new database on ``TEST_DATABASE_URL``'s server."""
+    server = os.environ.get(TEST_DATABASE_URL)
+    if not server:
+        return f"sqlite+aiosqlite:///{workdir / 'playground.db'}"
+    url = make_url(server).set(database=f"playground_{uuid.uuid4().hex[:16]}")
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    await admin.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+async def _drop_database(database_url: str) -> None:
+    server = os.environ.get(TEST_DATABASE_URL)
+    url = make_url(database_url)
+    if not server or url.get_backend_name() == "sqlite":
+        return
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    await admin.dispose()
+
+
 async def start(
     *, settings: dict[str, Any] | None = None, auth: dict[str, Any] | None = None
 ) -> Playground:
     """A fresh playground: a throwaway SQLite file migrated by Alembic, lifespan running.
 
     ``settings`` and ``auth`` override fields of ``Settings`` and ``AuthConfig``; ``.env`` is
-    not read, so a notebook shows the same thing on every machine.
+    not read, so a notebook shows the same thing on every machine. With
+    ``PLAYGROUND_TEST_DATABASE_URL`` set (``make test-postgres``), each playground gets its own
+    new database on that PostgreSQL server instead.
     """
     workdir = Path(tempfile.mkdtemp(prefix="playground-"))
     app_settings = Settings(
         _env_file=None,
         **{
             "ENVIRONMENT": Environment.TEST,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'playground.db'}",
+            "DATABASE_URL": await _create_database(workdir),
             **(settings or {}),
         },
     )

@@ -59,19 +59,21 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request.
+    """One session per request, closed as soon as the route function returns.
 
-    Since FastAPI 0.118 the code after ``yield`` runs *after* the response is sent, so a
-    commit here would come too late to turn a failure into an error response. Services
-    therefore commit themselves, before the route returns; this only closes the session
-    (and rolls back whatever was not committed).
+    Services commit their own writes, before the route returns. The dependency is declared
+    with ``scope="function"``: by default (FastAPI >= 0.118) the code after ``yield`` runs only
+    after the response has been sent *and after its background tasks*, so a request whose task
+    opens a second session would hold two pooled connections at once, and under load every
+    connection ends up held by a request waiting for one (pool exhaustion, measured in
+    ``make bench``).
     """
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
@@ -83,10 +85,26 @@ def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
 SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]
 
 
-def violated_constraint(exc: IntegrityError) -> str:
-    """The driver's message for a constraint violation, lower-cased, for mapping to a code.
+FOREIGN_KEY_VIOLATION = "<foreign key>"
 
-    SQLite names the columns (``UNIQUE constraint failed: auth_user.email``), PostgreSQL the
-    constraint (``auth_user_email_key``); both contain the column name.
+
+def violated_constraint(exc: IntegrityError) -> str | None:
+    """The name of the constraint an ``IntegrityError`` violated, to map it to an error code.
+
+    PostgreSQL (asyncpg) reports the name. SQLite reports the columns of a unique constraint
+    (``UNIQUE constraint failed: post_review.post_id, post_review.author_id``), from which the
+    naming convention gives the name back; for a foreign key it reports no name at all
+    (``FOREIGN_KEY_VIOLATION``).
     """
-    return str(exc.orig).lower()
+    name = getattr(exc.orig.__cause__, "constraint_name", None) if exc.orig else None
+    if isinstance(name, str):
+        return name
+    message = str(exc.orig)
+    if message.startswith("UNIQUE constraint failed: "):
+        columns = [c.strip().split(".") for c in message.split(": ", 1)[1].split(",")]
+        return f"{columns[0][0]}_{'_'.join(column for _, column in columns)}_key"
+    if message.startswith("CHECK constraint failed: "):
+        return message.split(": ", 1)[1]
+    if message.startswith("FOREIGN KEY constraint failed"):
+        return FOREIGN_KEY_VIOLATION
+    return None

@@ -25,13 +25,6 @@ class ErrorResponse(BaseModel):
     code: str
 
 
-class ValidationErrorResponse(BaseModel):
-    """The body of a 422: FastAPI's error list plus a stable code."""
-
-    detail: list[dict[str, Any]]
-    code: str = VALIDATION_ERROR
-
-
 class PlaygroundError(Exception):
     """Base of every domain error: an HTTP status, a stable code and a message."""
 
@@ -49,6 +42,15 @@ class BadRequest(PlaygroundError):
     status_code = HTTPStatus.BAD_REQUEST
     code = "BAD_REQUEST"
     detail = "Bad request"
+
+
+class MalformedBody(BadRequest):
+    """Documents FastAPI's own 400 for a body it cannot even decode (not UTF-8, broken multipart).
+
+    FastAPI raises it as an ``HTTPException``; the handler renders it as ``BAD_REQUEST``.
+    """
+
+    detail = "There was an error parsing the body"
 
 
 class NotAuthenticated(PlaygroundError):
@@ -93,7 +95,30 @@ def error_responses(*errors: type[PlaygroundError]) -> dict[int | str, dict[str,
 def _render(
     status_code: int, content: Any, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse(status_code=status_code, content=content, headers=headers)
+    return JSONResponse(status_code=int(status_code), content=content, headers=headers)
+
+
+def _escape_surrogates(text: str) -> str:
+    # JSON may carry a lone surrogate (`"\ud800"`); echoed back in a 422 it is not valid UTF-8.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+SECRET_FIELDS = frozenset({"password"})
+
+
+def _redact(error: Any) -> Any:
+    """A 422 entry without echoing a secret back, and with ``ctx.error`` as readable text."""
+    error = dict(error)
+    if error.get("loc") and error["loc"][-1] in SECRET_FIELDS:
+        error.pop("input", None)
+    elif isinstance(error.get("input"), dict):  # a whole body: hide its secrets
+        error["input"] = {
+            key: "**********" if key in SECRET_FIELDS else value
+            for key, value in error["input"].items()
+        }
+    if isinstance(error.get("ctx"), dict) and "error" in error["ctx"]:
+        error["ctx"] = {**error["ctx"], "error": str(error["ctx"]["error"])}
+    return error
 
 
 def _http_code(status_code: int) -> str:
@@ -109,7 +134,10 @@ async def handle_error(request: Request, exc: Exception) -> JSONResponse:
         body = {"detail": exc.message, "code": exc.code}
         return _render(exc.status_code, body, exc.headers)
     if isinstance(exc, RequestValidationError):
-        body = {"detail": jsonable_encoder(exc.errors()), "code": VALIDATION_ERROR}
+        errors = jsonable_encoder(
+            [_redact(error) for error in exc.errors()], custom_encoder={str: _escape_surrogates}
+        )
+        body = {"detail": errors, "code": VALIDATION_ERROR}
         return _render(HTTPStatus.UNPROCESSABLE_ENTITY, body)
     if isinstance(exc, StarletteHTTPException):
         body = {"detail": str(exc.detail), "code": _http_code(exc.status_code)}
@@ -120,5 +148,23 @@ async def handle_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def register_exception_handlers(app: FastAPI) -> None:
+    """Install the one handler, and document the 422 body it really sends."""
     for exc_class in (PlaygroundError, RequestValidationError, StarletteHTTPException, Exception):
         app.add_exception_handler(exc_class, handle_error)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()  # FastAPI caches it in ``app.openapi_schema``
+        model = schema.get("components", {}).get("schemas", {}).get("HTTPValidationError")
+        if model is not None:  # FastAPI's 422 model has no ``code``; ours always does
+            model["properties"]["code"] = {
+                "const": VALIDATION_ERROR,
+                "title": "Code",
+                "type": "string",
+            }
+            model["required"] = ["detail", "code"]
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

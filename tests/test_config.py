@@ -33,6 +33,7 @@ def test_env_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  #
         ("PLAYGROUND_PING_DELAY_SECONDS", "soon"),
         ("PLAYGROUND_DATABASE_URL", "mysql://localhost/db"),
         ("PLAYGROUND_SHOW_DOCS_ENVIRONMENTS", '["nowhere"]'),
+        ("PLAYGROUND_SHOW_DOCS_ENVIRONMENTS", "local"),  # not JSON: pydantic-settings' own error
     ],
 )
 def test_bad_value_stops_startup_naming_the_variable(

@@ -106,3 +106,11 @@ async def test_real_app_renders_unknown_path_in_the_same_shape(pg: course.Playgr
     response = await pg.client.get("/definitely/not/here")
     assert response.status_code == 404
     assert response.json()["code"] == "NOT_FOUND"
+
+
+async def test_openapi_documents_the_422_body_with_its_code(pg: course.Playground) -> None:
+    schema = pg.app.openapi()
+    model = schema["components"]["schemas"]["HTTPValidationError"]
+    assert model["required"] == ["detail", "code"]
+    assert model["properties"]["code"]["const"] == "VALIDATION_ERROR"
+    assert pg.app.openapi() is schema  # generated once

@@ -6,7 +6,11 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from playground.auth.constants import DEV_JWT_SECRET, MIN_JWT_SECRET_BYTES
-from playground.config import Environment, SettingsError, describe_validation_error
+from playground.config import (
+    Environment,
+    SettingsError,
+    describe_validation_error,
+)
 
 ENV_PREFIX = "PLAYGROUND_AUTH_"
 

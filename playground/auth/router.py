@@ -8,7 +8,7 @@ from playground.auth.dependencies import AuthConfigDep, PasswordHasherDep, Token
 from playground.auth.models import AuthUser
 from playground.auth.schemas import TokenResponse, UserCreate, UserResponse
 from playground.database import SessionDep
-from playground.exceptions import error_responses
+from playground.exceptions import MalformedBody, error_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     status_code=status.HTTP_201_CREATED,
     response_model=UserResponse,
     summary="Register a user",
-    responses=error_responses(exceptions.UsernameTaken, exceptions.EmailTaken),
+    responses=error_responses(MalformedBody, exceptions.UsernameTaken, exceptions.EmailTaken),
 )
 async def register_user(
     data: UserCreate, session: SessionDep, hasher: PasswordHasherDep
@@ -32,7 +32,7 @@ async def register_user(
     status_code=status.HTTP_200_OK,
     response_model=TokenResponse,
     summary="Log in (OAuth2 password flow)",
-    responses=error_responses(exceptions.InvalidCredentials),
+    responses=error_responses(MalformedBody, exceptions.InvalidCredentials),
 )
 async def issue_token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],

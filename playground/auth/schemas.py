@@ -36,6 +36,17 @@ class UserCreate(CustomModel):
         # One account per mailbox, whatever the case, on every database.
         return value.lower()
 
+    @field_validator("password")
+    @classmethod
+    def encodable_password(cls, value: SecretStr) -> SecretStr:
+        # Unlike a constrained ``str``, ``SecretStr`` lets a lone surrogate (JSON ``"\ud800"``)
+        # through, and Argon2 hashes UTF-8 bytes: refuse it here (422), not in the hasher (500).
+        try:
+            value.get_secret_value().encode()
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode text") from None
+        return value
+
 
 class UserResponse(CustomModel):
     id: uuid.UUID

@@ -39,11 +39,11 @@ async def create(*, session: AsyncSession, data: UserCreate, hasher: PasswordHas
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        message = violated_constraint(exc)
-        if "email" in message:
-            raise exceptions.EmailTaken() from None
-        if "username" in message:
+        constraint = violated_constraint(exc)
+        if constraint == "auth_user_username_key":
             raise exceptions.UsernameTaken() from None
+        if constraint == "auth_user_email_key":
+            raise exceptions.EmailTaken() from None
         raise
     return user
 
@@ -57,7 +57,9 @@ async def authenticate(
     *, session: AsyncSession, username: str, password: str, hasher: PasswordHash
 ) -> AuthUser:
     """The user whose password matches; the same error for an unknown user and a bad password."""
-    user = await session.scalar(select(AuthUser).where(AuthUser.username == username.lower()))
+    # Normalised as on registration (stripped, lower-cased).
+    username = username.strip().lower()
+    user = await session.scalar(select(AuthUser).where(AuthUser.username == username))
     if user is None:
         await run_in_threadpool(hasher.verify, password, hasher.hash(_DUMMY_PASSWORD))
         raise exceptions.InvalidCredentials()

@@ -18,9 +18,9 @@ EmailSenderDep = Annotated[EmailSender, Depends(get_email_sender)]
 
 
 async def valid_self(
-    user_id: uuid.UUID, token: auth_dependencies.TokenData
+    user_id: uuid.UUID, token: auth_dependencies.ActiveUser
 ) -> auth_schemas.JWTData:
-    """The path's user must be the caller; 403 ``USER_NOT_OWNER`` otherwise."""
+    """The path's user must be the (active) caller; 403 otherwise."""
     if user_id != token.user_id:
         raise auth_exceptions.UserNotOwner()
     return token

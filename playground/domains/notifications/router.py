@@ -8,11 +8,15 @@ from playground.domains.notifications import service
 from playground.domains.notifications.dependencies import EmailSenderDep, Self
 from playground.domains.notifications.models import NotificationEmail
 from playground.domains.notifications.schemas import EmailCreate, EmailQueued, EmailResponse
-from playground.exceptions import error_responses
+from playground.exceptions import MalformedBody, error_responses
 
 router = APIRouter(prefix="/users/{user_id}", tags=["notifications"])
 
-_ERRORS = error_responses(auth_exceptions.InvalidToken, auth_exceptions.UserNotOwner)
+_ERRORS = (
+    auth_exceptions.InvalidToken,
+    auth_exceptions.UserInactive,
+    auth_exceptions.UserNotOwner,
+)
 
 
 @router.post(
@@ -20,7 +24,7 @@ _ERRORS = error_responses(auth_exceptions.InvalidToken, auth_exceptions.UserNotO
     status_code=status.HTTP_202_ACCEPTED,
     response_model=EmailQueued,
     summary="Queue an email to yourself",
-    responses=_ERRORS,
+    responses=error_responses(MalformedBody, *_ERRORS),
 )
 async def queue_email(
     data: EmailCreate,
@@ -46,7 +50,7 @@ async def queue_email(
     status_code=status.HTTP_200_OK,
     response_model=list[EmailResponse],
     summary="Your outbox",
-    responses=_ERRORS,
+    responses=error_responses(*_ERRORS),
 )
 async def list_emails(user: Self, session: SessionDep) -> Sequence[NotificationEmail]:
     """The emails queued for you, oldest first."""

@@ -34,8 +34,8 @@ async def deliver(
 ) -> uuid.UUID:
     """Background task: write the outbox row, send, record the outcome.
 
-    It opens its own session: the request's session is closed by the time a background
-    task runs (FastAPI >= 0.106).
+    It opens its own session: the request's session (``SessionDep``, ``scope="function"``)
+    is closed when the route returns, so a task must never reuse it.
     """
     async with sessionmaker() as session:
         email = NotificationEmail(user_id=user_id, subject=subject, body=body)

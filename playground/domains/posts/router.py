@@ -17,7 +17,7 @@ from playground.domains.posts.schemas import (
     ReviewCreate,
     ReviewResponse,
 )
-from playground.exceptions import error_responses
+from playground.exceptions import MalformedBody, error_responses
 from playground.pagination import Page, PageParamsDep
 
 router = APIRouter(tags=["posts"])
@@ -31,7 +31,7 @@ _OWNER_ERRORS = (auth_exceptions.InvalidToken, auth_exceptions.UserNotOwner)
     status_code=status.HTTP_201_CREATED,
     response_model=PostResponse,
     summary="Write a post",
-    responses=error_responses(*_TOKEN_ERRORS),
+    responses=error_responses(MalformedBody, *_TOKEN_ERRORS),
 )
 async def create_post(
     data: PostCreate, token: auth_dependencies.ActiveUser, session: SessionDep
@@ -70,7 +70,7 @@ async def read_post(post: ValidPost) -> Post:
     status_code=status.HTTP_200_OK,
     response_model=PostResponse,
     summary="Replace your post",
-    responses=error_responses(*_OWNER_ERRORS, exceptions.PostNotFound),
+    responses=error_responses(MalformedBody, *_OWNER_ERRORS, exceptions.PostNotFound),
 )
 async def update_post(post: OwnedPost, data: PostUpdate, session: SessionDep) -> Post:
     """Replace the title and body of your own post."""
@@ -106,7 +106,9 @@ async def list_reviews(post: ValidPost, session: SessionDep) -> Sequence[PostRev
     status_code=status.HTTP_201_CREATED,
     response_model=ReviewResponse,
     summary="Review a post",
-    responses=error_responses(*_TOKEN_ERRORS, exceptions.PostNotFound, exceptions.ReviewExists),
+    responses=error_responses(
+        MalformedBody, *_TOKEN_ERRORS, exceptions.PostNotFound, exceptions.ReviewExists
+    ),
 )
 async def create_review(
     post: ValidPost,

@@ -1,11 +1,13 @@
 import uuid
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
-from playground.database import violated_constraint
+from playground.database import FOREIGN_KEY_VIOLATION, violated_constraint
 from playground.domains.posts import exceptions
 from playground.domains.posts.models import Post, PostReview
 from playground.domains.posts.schemas import PostCreate, PostUpdate, ReviewCreate
@@ -39,14 +41,19 @@ async def update(*, session: AsyncSession, post: Post, data: PostUpdate) -> Post
     """Replace a post's fields and commit."""
     post.title = data.title
     post.body = data.body
-    await session.commit()
+    try:
+        await session.commit()
+    except StaleDataError:  # deleted by another request since ``valid_post_id`` found it
+        raise exceptions.PostNotFound() from None
     return post
 
 
 async def delete(*, session: AsyncSession, post: Post) -> None:
     """Delete a post (its reviews go with it) and commit."""
-    await session.delete(post)
+    result = await session.execute(sa.delete(Post).where(Post.id == post.id))
     await session.commit()
+    if result.rowcount == 0:  # type: ignore[attr-defined]  # already deleted by another request
+        raise exceptions.PostNotFound()
 
 
 async def list_reviews(*, session: AsyncSession, post_id: uuid.UUID) -> Sequence[PostReview]:
@@ -71,7 +78,11 @@ async def create_review(
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        if "post_id" in violated_constraint(exc):
+        constraint = violated_constraint(exc)
+        if constraint == "post_review_post_id_author_id_key":
             raise exceptions.ReviewExists() from None
+        if constraint in {"post_review_post_id_fkey", FOREIGN_KEY_VIOLATION}:
+            # The post was deleted between ``valid_post_id`` and this insert.
+            raise exceptions.PostNotFound() from None
         raise
     return review

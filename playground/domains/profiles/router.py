@@ -6,7 +6,7 @@ from playground.domains.profiles import exceptions, service
 from playground.domains.profiles.dependencies import OwnedProfile, ValidProfile
 from playground.domains.profiles.models import Profile
 from playground.domains.profiles.schemas import ProfileResponse, ProfileUpdate
-from playground.exceptions import error_responses
+from playground.exceptions import MalformedBody, error_responses
 
 router = APIRouter(prefix="/profiles", tags=["profiles"])
 
@@ -29,6 +29,7 @@ async def read_profile(profile: ValidProfile) -> Profile:
     response_model=ProfileResponse,
     summary="Update your profile",
     responses=error_responses(
+        MalformedBody,
         auth_exceptions.InvalidToken,
         auth_exceptions.UserInactive,
         auth_exceptions.UserNotOwner,
