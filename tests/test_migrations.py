@@ -58,3 +58,23 @@ def test_history_is_linear_with_date_slug_file_names() -> None:
 def test_alembic_ini_uses_the_same_template_as_the_code() -> None:
     ini = (Path(__file__).parents[1] / "alembic.ini").read_text()
     assert f"file_template = {migrations.FILE_TEMPLATE}" in ini
+
+
+def test_alembic_cli_migrates_the_configured_database(tmp_path: Path) -> None:
+    """What ``make serve`` / ``make lab`` run: the CLI, its async engine, from ``alembic.ini``."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    root = Path(__file__).parents[1]
+    env = {**os.environ, "PLAYGROUND_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
+    alembic = [sys.executable, "-m", "alembic", "-c", str(root / "alembic.ini")]
+    subprocess.run([*alembic, "upgrade", "head"], env=env, check=True, capture_output=True)
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert set(metadata.tables) <= tables
+    offline = subprocess.run(
+        [*alembic, "upgrade", "base:head", "--sql"], env=env, check=True, capture_output=True
+    )
+    assert "CREATE TABLE auth_user" in offline.stdout.decode()
