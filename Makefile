@@ -28,6 +28,8 @@ $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt pyproject.tom
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	# Build matplotlib's font cache now, not on stderr inside a notebook's first plot.
+	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot" 2>/dev/null
 	touch $(STAMP)
 
 install: $(STAMP)

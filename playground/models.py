@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_serializer
+from pydantic_core import to_jsonable_python
 
 
 def format_datetime(value: datetime) -> str:
@@ -13,14 +14,35 @@ def format_datetime(value: datetime) -> str:
     return value.replace(microsecond=0).isoformat()
 
 
+def _holds_datetime(value: Any) -> bool:
+    if isinstance(value, datetime):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_datetime(item) for item in value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds_datetime(item) for item in value)
+    return False
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(item) for item in value]
+    return to_jsonable_python(value)
+
+
 class CustomModel(BaseModel):
     model_config = ConfigDict(from_attributes=True, populate_by_name=True)
 
     @field_serializer("*", mode="wrap", when_used="json")
     def _serialize_datetimes(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
-        # Checks the *value* (the seed's version checked the key and so never applied).
-        if isinstance(value, datetime):
-            return format_datetime(value)
+        # Checks the *value* (the seed's version checked the key and so never applied),
+        # including datetimes inside lists and dicts.
+        if _holds_datetime(value):
+            return _jsonable(value)
         return handler(value)
 
     def serializable_dict(self, **kwargs: Any) -> dict[str, Any]:

@@ -27,3 +27,19 @@ def test_serializable_dict_applies_the_same_rules() -> None:
     event = Event(at=datetime(2026, 1, 2, 3, 4, 5, 999, tzinfo=UTC), name="x")
     assert event.serializable_dict() == {"at": "2026-01-02T03:04:05+00:00", "name": "x"}
     assert event.model_dump_json() == '{"at":"2026-01-02T03:04:05+00:00","name":"x"}'
+
+
+class Schedule(CustomModel):
+    slots: list[datetime]
+    by_name: dict[str, datetime]
+    nested: list[Event]
+
+
+def test_datetimes_inside_containers_follow_the_same_rules() -> None:
+    at = datetime(2026, 1, 2, 3, 4, 5, 678_901, tzinfo=UTC)
+    schedule = Schedule(slots=[at], by_name={"start": at}, nested=[Event(at=at, name="x")])
+    assert schedule.serializable_dict() == {
+        "slots": ["2026-01-02T03:04:05+00:00"],
+        "by_name": {"start": "2026-01-02T03:04:05+00:00"},
+        "nested": [{"at": "2026-01-02T03:04:05+00:00", "name": "x"}],
+    }
