@@ -3,7 +3,8 @@ import pytest
 from playground.config import Environment, Settings, SettingsError, load_settings
 
 
-def test_defaults_are_local_sqlite_with_docs() -> None:
+def test_defaults_are_local_sqlite_with_docs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PLAYGROUND_DATABASE_URL", raising=False)  # set by make test-postgres
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.ENVIRONMENT is Environment.LOCAL
     assert settings.DATABASE_URL.startswith("sqlite+aiosqlite://")

@@ -1,25 +1,32 @@
+import os
 import re
 import uuid
 
 import httpx
 import pytest
+from sqlalchemy import inspect, make_url
 
 from playground import course
 from playground.auth import utils as auth_utils
+from playground.database import metadata
 from playground.domains.posts import dependencies as posts_dependencies
 
 
 async def test_start_gives_a_migrated_throwaway_database(pg: course.Playground) -> None:
-    assert pg.settings.DATABASE_URL.endswith(str(pg.workdir / "playground.db"))
-    tables = await pg.sql("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
-    assert [t[0] for t in tables] == [
-        "alembic_version",
-        "auth_user",
-        "notification_email",
-        "post",
-        "post_review",
-        "profile",
-    ]
+    async with pg.engine.connect() as connection:
+        tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+    assert tables == {*metadata.tables, "alembic_version"}
+    if pg.engine.dialect.name == "sqlite":
+        assert pg.settings.DATABASE_URL.endswith(str(pg.workdir / "playground.db"))
+    else:  # make test-postgres: a new database per playground on the test server
+        assert pg.engine.url.database != make_url(os.environ[course.TEST_DATABASE_URL]).database
+
+
+async def test_each_playground_has_its_own_database(pg: course.Playground) -> None:
+    async with await course.start() as other:
+        assert other.settings.DATABASE_URL != pg.settings.DATABASE_URL
+        await other.user("ada")
+    assert await pg.sql("SELECT count(*) FROM auth_user") == [(0,)]
 
 
 async def test_close_removes_the_database() -> None:
