@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 LAB_ARGS ?=
+# Jupyter refuses to run as root unless told (containers, CI machines).
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NB ?= notebooks/*.ipynb
 NBVAL := --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
 
@@ -38,7 +40,7 @@ migrate: install
 	$(BIN)/alembic upgrade head
 
 lab: migrate
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -29,6 +29,7 @@ from playground.config import Settings
 from playground.main import create_app
 
 ROOT = Path(__file__).parents[1]
+KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 OUTPUT = ROOT / "BENCHMARKS.md"
 CLIENTS = 16
@@ -58,7 +59,7 @@ def notebook_times() -> tuple[float, float, dict[str, float]]:
         for index in range(len(NOTEBOOKS)):
             source = "import fastapi, httpx, pydantic, sqlalchemy\nfrom playground import course"
             cell = new_code_cell(source, execution_count=1)
-            notebook = new_notebook(cells=[cell], metadata={"kernelspec": {"name": "python3"}})
+            notebook = new_notebook(cells=[cell], metadata=KERNEL)
             path = Path(folder) / f"trivial_{index:02d}.ipynb"
             nbformat.write(notebook, path)
             trivial.append(path)
