@@ -9,6 +9,8 @@ from fastapi import Depends, Request
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from playground import __version__
+
 ENV_PREFIX = "PLAYGROUND_"
 
 
@@ -42,7 +44,7 @@ class Settings(BaseSettings):
         {Environment.LOCAL, Environment.STAGING}
     )
     PING_DELAY_SECONDS: float = Field(default=0.2, ge=0, le=10)
-    APP_VERSION: str = "0.1.0"
+    APP_VERSION: str = __version__  # the package version, unless a deployment says otherwise
 
     @property
     def show_docs(self) -> bool:
