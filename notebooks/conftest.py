@@ -6,8 +6,8 @@ nbval starts one Jupyter kernel per notebook. By default a kernel talks over fiv
 so another process can take a port in that gap: the kernel then dies ("Address already in use")
 or never answers ("Kernel didn't respond in 60 seconds"), and a green notebook fails for no
 reason of its own. A CI-like run here failed this way once. Measured here, starting kernels
-three at a time: over TCP 4 of 780 starts failed ("Address already in use", then no answer);
-over IPC 0 of 780.
+three at a time: over TCP 4 of 780 starts failed (each time "Address already in use": 3 kernels
+died, 1 never answered); over IPC 0 of 780.
 
 Over IPC (Unix sockets in a private folder) there is no port to race for, so every kernel that
 nbval starts from this folder uses IPC. The notebooks run exactly as before.
