@@ -63,6 +63,7 @@ def notebook_times() -> tuple[float, float, dict[str, float]]:
             path = Path(folder) / f"trivial_{index:02d}.ipynb"
             nbformat.write(notebook, path)
             trivial.append(path)
+        shutil.copy(ROOT / "notebooks" / "conftest.py", folder)  # the same kernels (IPC)
         floor = _pytest_wall(trivial, Path(folder), sanitize)
         each = {}
         for notebook in NOTEBOOKS:
