@@ -19,8 +19,10 @@ Every call can be made twice: a cell that runs again gets the same result. The a
 imports this package.
 """
 
+from playground.course.child import PytestRun, run_pytest
 from playground.course.counters import CallCounter, SQLCounter, count_calls, count_sql
 from playground.course.display import RouteInfo, print_routes, routes, show, show_source, source
+from playground.course.exercises import Check, answered, check
 from playground.course.playground import (
     BASE_URL,
     DEFAULT_PASSWORD,
@@ -38,14 +40,19 @@ __all__ = [
     "FAST_HASHING",
     "TEST_DATABASE_URL",
     "CallCounter",
+    "Check",
     "Playground",
+    "PytestRun",
     "RouteInfo",
     "SQLCounter",
     "User",
+    "answered",
+    "check",
     "count_calls",
     "count_sql",
     "print_routes",
     "routes",
+    "run_pytest",
     "serve",
     "show",
     "show_source",

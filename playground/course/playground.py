@@ -4,8 +4,8 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import AbstractContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,23 @@ class Playground:
             )
             patched.raise_for_status()
         return user
+
+    @contextmanager
+    def override(
+        self, dependency: Callable[..., Any], replacement: Callable[..., Any]
+    ) -> Iterator[None]:
+        """Replace a dependency for the block; whatever was there before comes back after."""
+        overrides = self.app.dependency_overrides
+        missing = object()
+        previous = overrides.get(dependency, missing)
+        overrides[dependency] = replacement
+        try:
+            yield
+        finally:
+            if previous is missing:
+                overrides.pop(dependency, None)
+            else:
+                overrides[dependency] = previous  # type: ignore[assignment]
 
     def new_app(self) -> FastAPI:
         """Another app instance on the same settings and database (e.g. to serve it)."""
