@@ -10,7 +10,7 @@ KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "languag
 
 def _notebook(tmp_path: Path, *sources: str) -> Path:
     path = tmp_path / "sample.ipynb"
-    cells = [new_code_cell(source) for source in sources]
+    cells = [new_code_cell(source) for source in sources]  # type: ignore[no-untyped-call]
     nbformat.write(new_notebook(cells=cells, metadata=KERNEL), path)  # type: ignore[no-untyped-call]
     return path
 
