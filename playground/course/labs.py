@@ -9,7 +9,7 @@ import httpx
 from fastapi import FastAPI
 
 from playground.auth import utils as auth_utils
-from playground.course.counters import count_calls, count_sql
+from playground.course.counters import count_calls
 from playground.course.playground import BASE_URL, Playground
 from playground.handlers import register_exception_handlers
 
