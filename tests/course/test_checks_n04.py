@@ -1,7 +1,4 @@
-from typing import Annotated
-
 import pytest
-from fastapi import Depends
 
 from playground import course
 from playground.auth import dependencies as auth_dependencies
