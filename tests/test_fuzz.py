@@ -25,6 +25,7 @@ from playground.auth.config import AuthConfig
 from playground.config import Environment, Settings
 from playground.domains.profiles.models import Profile
 from playground.main import create_app
+from tests.factories import create_user
 
 if TYPE_CHECKING:
     from schemathesis.specs.openapi.schemas import OpenApiCase
@@ -182,7 +183,7 @@ async def test_lone_surrogate_in_a_password_is_a_422(pg: course.Playground) -> N
 
 
 async def test_lone_surrogate_echoed_in_a_422_is_escaped(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.post(
         "/posts",
         content=b'{"title": "\\ud800", "body": "text"}',
