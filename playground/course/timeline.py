@@ -1,19 +1,22 @@
 """Timelines of concurrent requests: when each handler began and ended, and the thread pool."""
 
 import asyncio
-import logging
+import io
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 import httpx
 
 from playground.config import Settings, get_settings
 from playground.course.playground import Playground
+
+if TYPE_CHECKING:
+    from IPython.display import Image
 
 _request: ContextVar[int] = ContextVar("request", default=-1)
 
@@ -114,27 +117,81 @@ async def cpu_burst(client: httpx.AsyncClient, path: str, quick_path: str) -> Cp
     return CpuBurst(in_this_process=cpu_here / work, cores=work / wall, quick=quick)
 
 
-def plot(panels: Mapping[str, Burst], *, delay: float, cores: Mapping[str, float]) -> None:
-    """One panel per burst (a bar per request, from its handler's start to its answer; dotted
-    lines at multiples of ``delay``), and a last panel of the cores the CPU work used at once."""
-    import matplotlib.pyplot as plt
+_W, _H, _GAP, _TOP, _BOTTOM = 290, 150, 24, 22, 34  # one panel's size and margins, in px
+_SCALE = 2  # drawn at twice the size, for sharp lines on high-density screens
+_BLUE, _ORANGE, _GREY = (31, 119, 180), (255, 127, 14), (150, 150, 150)
 
-    logging.getLogger("matplotlib").setLevel(logging.ERROR)  # not the font cache's news
-    longest = max(end for one in panels.values() for _, end in one.spans)
-    fig, axes = plt.subplots(1, len(panels) + 1, figsize=(16, 2.4))
-    for ax, (title, one) in zip(axes, panels.items(), strict=False):
-        for row, (start, end) in enumerate(sorted(one.spans)):
-            ax.broken_barh([(start, end - start)], (row, 0.8), color="tab:blue")
-        for multiple in range(1, int(longest / delay) + 1):
-            ax.axvline(multiple * delay, color="grey", linestyle=":", linewidth=0.8)
-        ax.set_xlim(0, longest + 0.5 * delay)
-        ax.set_ylim(-0.2, len(one.spans))
-        ax.set_title(title, fontsize=9)
-        ax.set_xlabel("seconds since the burst started")
-        ax.set_yticks([])
-    last = axes[-1]
-    last.bar(list(cores), list(cores.values()), color="tab:orange")
-    last.axhline(1, color="grey", linestyle=":", linewidth=0.8)
-    last.set_ylim(0, 2.2)
-    last.set_title("CPU work: cores used at once", fontsize=9)
-    fig.subplots_adjust(wspace=0.12, bottom=0.22)
+
+class _Canvas:
+    """A row of panels on one PIL image, in unscaled pixel coordinates."""
+
+    def __init__(self, panels: int) -> None:
+        from PIL import Image, ImageDraw, ImageFont
+
+        self.image = Image.new("RGB", (panels * (_W + _GAP) * _SCALE, _H * _SCALE), "white")
+        self.draw = ImageDraw.Draw(self.image)
+        self.fonts = {size: ImageFont.load_default(size=size * _SCALE) for size in (9, 10, 11)}
+        self.left = 0.0
+
+    def rect(self, x: float, y: float, width: float, height: float, fill: tuple[int, ...]) -> None:
+        box = [(self.left + x) * _SCALE, y * _SCALE, (self.left + x + width) * _SCALE]
+        self.draw.rectangle([box[0], box[1], box[2], (y + height) * _SCALE], fill=fill)
+
+    def dotted(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        steps = int(max(abs(x2 - x1), abs(y2 - y1)) / 5) + 1
+        for step in range(steps):
+            t0, t1 = step / steps, (step + 0.4) / steps
+            start = ((self.left + x1 + (x2 - x1) * t0) * _SCALE, (y1 + (y2 - y1) * t0) * _SCALE)
+            end = ((self.left + x1 + (x2 - x1) * t1) * _SCALE, (y1 + (y2 - y1) * t1) * _SCALE)
+            self.draw.line([start, end], fill=_GREY, width=_SCALE)
+
+    def text(self, x: float, y: float, words: str, size: int = 11, anchor: str = "ms") -> None:
+        position = ((self.left + x) * _SCALE, y * _SCALE)
+        self.draw.text(position, words, fill="black", font=self.fonts[size], anchor=anchor)
+
+
+def _bursts_panel(canvas: _Canvas, title: str, one: Burst, *, delay: float, span: float) -> None:
+    height = _H - _TOP - _BOTTOM
+    row = height / max(len(one.spans), 1)
+    canvas.text(_W / 2, 14, title)
+    for multiple in range(int(span / delay) + 1):
+        x = multiple * delay / span * _W
+        canvas.dotted(x, _TOP, x, _TOP + height)
+        canvas.text(x, _TOP + height + 13, f"{multiple * delay:.1f}", size=9)
+    for index, (start, end) in enumerate(sorted(one.spans)):
+        y = _TOP + height - (index + 1) * row
+        width = max(end - start, 0) / span * _W
+        canvas.rect(start / span * _W, y + 0.1 * row, width, 0.8 * row, _BLUE)
+    canvas.text(_W / 2, _H - 4, "seconds since the burst started", size=10)
+
+
+def _cores_panel(canvas: _Canvas, cores: Mapping[str, float]) -> None:
+    height, top = _H - _TOP - _BOTTOM, 2.2
+    slot = _W / max(len(cores), 1)
+    canvas.text(_W / 2, 14, "CPU work: cores used at once")
+    one = _TOP + height - height / top
+    canvas.dotted(0, one, _W, one)
+    canvas.text(2, one - 3, "1 core", size=9, anchor="ls")
+    for index, (name, value) in enumerate(cores.items()):
+        bar = min(value, top) / top * height
+        x = index * slot + 0.2 * slot
+        canvas.rect(x, _TOP + height - bar, 0.6 * slot, bar, _ORANGE)
+        canvas.text(x + 0.3 * slot, _TOP + height + 13, name, size=10)
+        canvas.text(x + 0.3 * slot, _TOP + height - bar - 3, f"{value:.2f}", size=9)
+
+
+def plot(panels: Mapping[str, Burst], *, delay: float, cores: Mapping[str, float]) -> "Image":
+    """One panel per burst: a bar per request, from its handler's start to its answer, dotted
+    lines at multiples of ``delay``; a last panel of the cores the CPU work used at once."""
+    from IPython.display import Image  # only notebooks need IPython
+
+    span = max(end for one in panels.values() for _, end in one.spans) + 0.5 * delay
+    canvas = _Canvas(len(panels) + 1)
+    for index, (title, one) in enumerate(panels.items()):
+        canvas.left = index * (_W + _GAP) + _GAP / 2
+        _bursts_panel(canvas, title, one, delay=delay, span=span)
+    canvas.left = len(panels) * (_W + _GAP) + _GAP / 2
+    _cores_panel(canvas, cores)
+    png = io.BytesIO()
+    canvas.image.save(png, format="PNG", optimize=True)
+    return Image(data=png.getvalue(), format="png", width=canvas.image.width // _SCALE)  # type: ignore[no-untyped-call]
