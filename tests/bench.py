@@ -7,9 +7,11 @@ import asyncio
 import importlib.util
 import os
 import platform
+import queue
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -21,15 +23,19 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+import aiosqlite
 import httpx
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
+from starlette.concurrency import run_in_threadpool
 
-from playground import course, migrations
+from playground import course, database, migrations
 from playground.auth import utils as auth_utils
+from playground.auth.models import AuthUser
 from playground.config import Settings
+from playground.domains.posts.models import Post
 from playground.main import create_app
 
 ROOT = Path(__file__).parents[1]
@@ -42,6 +48,7 @@ WRK_CONNECTIONS = 16
 WRK_THREADS = 2
 WRK_SECONDS = 8
 WRK_WARMUP_SECONDS = 2
+WRK_TIMEOUT_SECONDS = 30
 SEEDED_POSTS = 50
 PING_N = 10
 PING_DELAY = 0.1
@@ -154,6 +161,7 @@ def _ms(text: str) -> float:
 def run_wrk(url: str, headers: dict[str, str], seconds: int) -> tuple[float, float, float]:
     """(requests/s, p50 ms, p99 ms) from one wrk run; any non-2xx response or error stops it."""
     command = [_wrk(), f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    command += [f"--timeout={WRK_TIMEOUT_SECONDS}s"]  # a slow response is a latency, not an error
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     report = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -250,6 +258,106 @@ def served_throughput() -> list[Load]:
             rps, p50, p99 = run_wrk(served.base_url + path, headers, WRK_SECONDS)
             loads.append(Load(route=route, rps=rps, p50_ms=p50, p99_ms=p99))
         return loads
+
+
+# ---------------------------------------------------------------- one read, layer by layer
+
+LAYER_READS = 2000
+LAYER_CONCURRENCY = 16
+POST_SQL = "SELECT id, author_id, title, body, created_at, updated_at FROM post WHERE id = ?"
+
+Read = Callable[[], Awaitable[object]]
+
+
+async def _cpu_per_read(read: Read) -> tuple[float, float]:
+    """(reads/s, CPU ms per read of the whole process) for LAYER_READS reads, 16 at a time."""
+    left = LAYER_READS // 10
+
+    async def worker() -> None:
+        nonlocal left
+        while left > 0:
+            left -= 1
+            await read()
+
+    await asyncio.gather(*(worker() for _ in range(LAYER_CONCURRENCY)))  # warm up
+    left = LAYER_READS
+    cpu, wall = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(LAYER_CONCURRENCY)))
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return LAYER_READS / wall, cpu / LAYER_READS * 1000
+
+
+async def read_layers() -> list[tuple[str, float, float]]:
+    """One post read by id four ways, from the app's ORM call down to sqlite3 in a thread."""
+    folder = Path(tempfile.mkdtemp(prefix="playground-layers-"))
+    path = folder / "layers.db"
+    engine = database.create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        await migrations.upgrade(engine)
+        sessionmaker = database.create_sessionmaker(engine)
+        async with sessionmaker() as session:
+            author = AuthUser(
+                username="x", email="x@example.com", password_hash="-", first_name="x"
+            )
+            session.add(author)
+            await session.flush()
+            post = Post(author_id=author.id, title="t", body="b" * 500)
+            session.add(post)
+            await session.commit()
+        post_id = post.id
+
+        async def orm() -> object:
+            async with sessionmaker() as session:
+                return await session.get(Post, post_id)
+
+        statement = select(Post.__table__).where(Post.__table__.c.id == post_id)
+
+        async def core() -> object:
+            async with engine.connect() as connection:
+                return (await connection.execute(statement)).first()
+
+        connections: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for _ in range(LAYER_CONCURRENCY):
+            connections.put_nowait(await aiosqlite.connect(path))
+
+        async def raw_aiosqlite() -> object:
+            db = await connections.get()
+            try:
+                async with db.execute(POST_SQL, (post_id.hex,)) as cursor:
+                    return await cursor.fetchall()
+            finally:
+                connections.put_nowait(db)
+
+        threaded: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        for _ in range(LAYER_CONCURRENCY):
+            threaded.put(sqlite3.connect(path, check_same_thread=False))
+
+        def blocking_read() -> object:
+            db = threaded.get()
+            try:
+                return db.execute(POST_SQL, (post_id.hex,)).fetchall()
+            finally:
+                threaded.put(db)
+
+        async def raw_thread() -> object:
+            return await run_in_threadpool(blocking_read)
+
+        rows = []
+        for name, read in (
+            ("ORM: `AsyncSession.get(Post, id)` (what the app does)", orm),
+            ("Core: `AsyncConnection.execute(select(post))`", core),
+            ("aiosqlite: `execute` + `fetchall`, no SQLAlchemy", raw_aiosqlite),
+            ("sqlite3 in the thread pool (`run_in_threadpool`)", raw_thread),
+        ):
+            rows.append((name, *await _cpu_per_read(read)))
+        while not connections.empty():
+            await connections.get_nowait().close()
+        while not threaded.empty():
+            threaded.get_nowait().close()
+        return rows
+    finally:
+        await engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- counts per route
@@ -374,9 +482,14 @@ def main() -> None:
     if sys.argv[1:] == ["served"]:  # only the served section, to stdout
         print("\n".join(served_lines(served_throughput())))
         return
+    if sys.argv[1:] == ["layers"]:
+        for name, rate, cpu in asyncio.run(read_layers()):
+            print(f"{cpu:6.2f} ms CPU/read {rate:6.0f} reads/s  {name}")
+        return
     started = time.perf_counter()
     suite, floor, each = notebook_times()
     loads = served_throughput()
+    layers = asyncio.run(read_layers())
     counts = asyncio.run(counts_per_route())
     ping_ratios = asyncio.run(pings())
     packages = ["fastapi", "starlette", "pydantic", "sqlalchemy", "uvicorn", "aiosqlite", "nbval"]
@@ -405,6 +518,18 @@ def main() -> None:
         "",
         *served_lines(loads),
         WHERE_THE_TIME_GOES.read_text().strip(),
+        "",
+        f"## One read of a post by id, layer by layer ({LAYER_CONCURRENCY} at a time, in-process)",
+        "",
+        "CPU of the whole process (event loop and driver threads) per read, "
+        f"over {LAYER_READS} reads.",
+        "",
+        "| how | reads/s | CPU per read (ms) | CPU vs the ORM |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | {rate:.0f} | {cpu:.2f} | {cpu / layers[0][2]:.2f} |"
+            for name, rate, cpu in layers
+        ),
         "",
         "## SQL statements and JWT decodes per request (counted in-process)",
         "",
