@@ -8,13 +8,16 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root unless told (containers, CI machines).
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NB ?= notebooks/*.ipynb
-NBVAL := --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
+# nbval's sanitize file and its IPC-kernel plugin live in the harness: notebooks/ holds lessons only.
+NBVAL := --nbval --nbval-sanitize-with playground/course/nbval_sanitize.cfg --nbval-current-env \
+	-p playground.course.nbval_ipc
 
-.PHONY: help install lab test test-postgres postgres-checks bench lint typecheck pytest serve notebooks migration migrate requirements clean
+.PHONY: help install lab test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve notebooks migration migrate requirements clean
 
 help:
 	@echo "make lab        install, migrate, open JupyterLab on notebooks/ (LAB_ARGS=...)"
 	@echo "make test       install, lint, type check, tests + every notebook under strict nbval"
+	@echo "make test-rerun  every notebook: each code cell run twice in a row, then Run All again"
 	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
 	@echo "make serve      install, migrate, run the API under uvicorn (PORT=$(PORT))"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
@@ -30,6 +33,9 @@ $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt pyproject.tom
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	# No news pop-up in this project's JupyterLab (the setting lives in .venv, not in ~).
+	$(BIN)/jupyter labextension disable --level=sys_prefix \
+		"@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
 	# Build matplotlib's font cache now, not on stderr inside a notebook's first plot.
 	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot" 2>/dev/null
 	touch $(STAMP)
@@ -45,6 +51,7 @@ lab: migrate
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy --strict playground
@@ -57,6 +64,10 @@ pytest: install
 	$(BIN)/coverage report
 
 test: lint typecheck pytest
+
+# A learner's Shift+Enter twice, and Run All twice without a restart: nothing may raise.
+test-rerun: install
+	printf '%s\n' $(NB) | xargs -P 2 -n 1 $(BIN)/python -m playground.course.rerun
 
 # The same migrations and tests on PostgreSQL (a throwaway cluster on loopback).
 test-postgres: install

@@ -1,11 +1,13 @@
-"""Engine, session dependency and the MetaData every table hangs on."""
+"""Engine, session dependency, the MetaData every table hangs on, and the shared columns."""
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -13,10 +15,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-# The seed's convention, with one change: a multi-column unique constraint is named after all
-# of its columns (``column_0_N_name``), as PostgreSQL itself would name it.
+# PostgreSQL's own names; a multi-column unique constraint is named after all of its columns
+# (``column_0_N_name``), so two of them on one table cannot collide.
 NAMING_CONVENTION = {
     "ix": "%(column_0_label)s_idx",
     "uq": "%(table_name)s_%(column_0_N_name)s_key",
@@ -36,6 +38,39 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class IdMixin:
+    """A UUID primary key, made by the app (no round trip to learn it)."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4, sort_order=-1)
+
+
+class CreatedAtMixin:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, sort_order=1
+    )
+
+
+class TimestampMixin(CreatedAtMixin):
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, sort_order=1
+    )
+
+
+def enum_column(enum: type[StrEnum], *, length: int) -> Enum:
+    """A column type for a ``StrEnum``: stores the values as ``VARCHAR(length)``, no DB enum.
+
+    ``values_callable`` stores ``"AC/DC"`` rather than the member's name ``ACDC``; with no
+    native type and no CHECK constraint, adding a member needs no migration.
+    """
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -39,8 +39,8 @@ class CustomModel(BaseModel):
 
     @field_serializer("*", mode="wrap", when_used="json")
     def _serialize_datetimes(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
-        # Checks the *value* (the seed's version checked the key and so never applied),
-        # including datetimes inside lists and dicts.
+        # Decides by the *value*, not the field's name, and reaches datetimes inside lists
+        # and dicts.
         if _holds_datetime(value):
             return _jsonable(value)
         return handler(value)

@@ -1,4 +1,4 @@
-"""The course map: one notebook per practice (DESIGN §1). Read by ``GET /`` and the README test."""
+"""The course map: one notebook per practice. Read by ``GET /`` and the README test."""
 
 from typing import NamedTuple
 

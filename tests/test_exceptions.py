@@ -3,14 +3,9 @@ import pytest
 from fastapi import FastAPI
 
 from playground import course
-from playground.exceptions import (
-    Conflict,
-    ErrorResponse,
-    NotFound,
-    PlaygroundError,
-    error_responses,
-    register_exception_handlers,
-)
+from playground.exceptions import Conflict, ErrorResponse, NotFound, PlaygroundError
+from playground.handlers import register_exception_handlers
+from playground.openapi import error_responses
 
 
 class GadgetMissing(NotFound):

@@ -8,7 +8,6 @@ class ErrorCode(StrEnum):
     INVALID_TOKEN = "INVALID_TOKEN"
     USER_INACTIVE = "USER_INACTIVE"
     USER_NOT_OWNER = "USER_NOT_OWNER"
-    USER_NOT_CREATOR = "USER_NOT_CREATOR"
 
 
 class MusicBand(StrEnum):

@@ -4,11 +4,11 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from pwdlib import PasswordHash
 
 from playground.auth import exceptions, service, utils
 from playground.auth.config import AuthConfig
 from playground.auth.schemas import JWTData
+from playground.auth.utils import PasswordHasher
 from playground.database import SessionDep
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
@@ -19,13 +19,13 @@ def get_auth_config(request: Request) -> AuthConfig:
     return config
 
 
-def get_password_hasher(request: Request) -> PasswordHash:
-    hasher: PasswordHash = request.app.state.password_hasher
+def get_password_hasher(request: Request) -> PasswordHasher:
+    hasher: PasswordHasher = request.app.state.password_hasher
     return hasher
 
 
 AuthConfigDep = Annotated[AuthConfig, Depends(get_auth_config)]
-PasswordHasherDep = Annotated[PasswordHash, Depends(get_password_hasher)]
+PasswordHasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
 
 
 def _subject(claims: dict[str, Any]) -> uuid.UUID:
@@ -67,15 +67,3 @@ async def valid_active_user(token: TokenData) -> JWTData:
 
 
 ActiveUser = Annotated[JWTData, Depends(valid_active_user)]
-
-
-async def valid_active_creator(token: TokenData) -> JWTData:
-    """The token's user, if active and a creator; 403 otherwise."""
-    if not token.is_active:
-        raise exceptions.UserInactive()
-    if not token.is_creator:
-        raise exceptions.UserNotCreator()
-    return token
-
-
-ActiveCreator = Annotated[JWTData, Depends(valid_active_creator)]

@@ -30,8 +30,3 @@ class UserInactive(PermissionDenied):
 class UserNotOwner(PermissionDenied):
     code = ErrorCode.USER_NOT_OWNER
     detail = "You do not own this resource"
-
-
-class UserNotCreator(PermissionDenied):
-    code = ErrorCode.USER_NOT_CREATOR
-    detail = "User is not a creator"

@@ -24,8 +24,9 @@ class UserCreate(CustomModel):
     email: EmailStr = Field(max_length=320)
     password: SecretStr = Field(min_length=8, max_length=128)
     first_name: str = Field(min_length=1, max_length=128)
-    # ``None`` means "not given"; a given age must be adult. (The seed's ``age: int =
-    # Field(ge=18, default=None)`` never validates the default and rejects an explicit null.)
+    # ``None`` means "not given" and is accepted as an explicit null; a given age must be
+    # adult. A default is never validated, so ``int = Field(ge=18, default=None)`` would say
+    # ``int`` and still hold ``None``.
     age: int | None = Field(default=None, ge=18, le=150)
     favorite_band: MusicBand | None = None
     website: AnyUrl | None = Field(default=None, max_length=2048)
@@ -71,4 +72,3 @@ class JWTData(CustomModel):
     user_id: uuid.UUID
     username: str
     is_active: bool
-    is_creator: bool

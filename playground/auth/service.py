@@ -1,6 +1,5 @@
 import uuid
 
-from pwdlib import PasswordHash
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,16 +8,14 @@ from starlette.concurrency import run_in_threadpool
 from playground.auth import exceptions
 from playground.auth.models import AuthUser
 from playground.auth.schemas import JWTData, UserCreate
+from playground.auth.utils import PasswordHasher
 from playground.database import violated_constraint
-from playground.domains.profiles import models as profiles_models
-from playground.domains.profiles import service as profiles_service
-
-# Verified against when the username is unknown, so that both failures take the same time.
-_DUMMY_PASSWORD = "not-a-real-password"
 
 
-async def create(*, session: AsyncSession, data: UserCreate, hasher: PasswordHash) -> AuthUser:
-    """Register a user and their profile; the unique constraints decide races."""
+async def create_user(
+    *, session: AsyncSession, data: UserCreate, hasher: PasswordHasher
+) -> AuthUser:
+    """Add a user and flush (the caller commits); the unique constraints decide races."""
     # Argon2 is CPU work that releases the GIL: off the event loop, into the thread pool.
     password_hash = await run_in_threadpool(hasher.hash, data.password.get_secret_value())
     user = AuthUser(
@@ -33,10 +30,6 @@ async def create(*, session: AsyncSession, data: UserCreate, hasher: PasswordHas
     session.add(user)
     try:
         await session.flush()
-        await profiles_service.create_for_user(
-            session=session, user_id=user.id, display_name=user.username
-        )
-        await session.commit()
     except IntegrityError as exc:
         await session.rollback()
         constraint = violated_constraint(exc)
@@ -54,36 +47,27 @@ async def get_by_id(*, session: AsyncSession, user_id: uuid.UUID) -> AuthUser | 
 
 
 async def authenticate(
-    *, session: AsyncSession, username: str, password: str, hasher: PasswordHash
+    *, session: AsyncSession, username: str, password: str, hasher: PasswordHasher
 ) -> AuthUser:
-    """The user whose password matches; the same error for an unknown user and a bad password."""
+    """The user whose password matches; the same error, work and time for an unknown user."""
     # Normalised as on registration (stripped, lower-cased).
     username = username.strip().lower()
     user = await session.scalar(select(AuthUser).where(AuthUser.username == username))
-    if user is None:
-        await run_in_threadpool(hasher.verify, password, hasher.hash(_DUMMY_PASSWORD))
-        raise exceptions.InvalidCredentials()
-    if not await run_in_threadpool(hasher.verify, password, user.password_hash):
+    # Verified even when there is no such user (against a dummy hash): same work, same time.
+    password_hash = user.password_hash if user else None
+    matches = await run_in_threadpool(hasher.verify, password, password_hash)
+    if user is None or not matches:
         raise exceptions.InvalidCredentials()
     return user
 
 
 async def get_token_data(*, session: AsyncSession, user_id: uuid.UUID) -> JWTData | None:
-    """What a token's subject is allowed to do, in one query (user joined with profile)."""
+    """What a token's subject is, in one query: id, username, whether active."""
     row = (
         await session.execute(
-            select(
-                AuthUser.id,
-                AuthUser.username,
-                AuthUser.is_active,
-                profiles_models.Profile.is_creator,
-            )
-            .join(profiles_models.Profile, profiles_models.Profile.user_id == AuthUser.id)
-            .where(AuthUser.id == user_id)
+            select(AuthUser.id, AuthUser.username, AuthUser.is_active).where(AuthUser.id == user_id)
         )
     ).first()
     if row is None:
         return None
-    return JWTData(
-        user_id=row.id, username=row.username, is_active=row.is_active, is_creator=row.is_creator
-    )
+    return JWTData(user_id=row.id, username=row.username, is_active=row.is_active)

@@ -13,9 +13,11 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 SCRIPT_LOCATION = str(Path(__file__).parent)
-# Date first for sorting, then the slug; the revision id makes two same-day migrations with
-# the same slug two different files (the seed's template would overwrite the first).
-FILE_TEMPLATE = "%%(year)d-%%(month).2d-%%(day).2d_%%(slug)s_%%(rev)s"
+# Date and time of day first, so that the files sort in the order they were made; the
+# revision id keeps two migrations with the same slug in the same second apart.
+FILE_TEMPLATE = (
+    "%%(year)d-%%(month).2d-%%(day).2d_%%(hour).2d%%(minute).2d%%(second).2d_%%(slug)s_%%(rev)s"
+)
 
 
 def alembic_config(database_url: str | None = None) -> Config:

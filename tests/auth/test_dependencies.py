@@ -138,9 +138,9 @@ async def test_token_is_checked_with_one_query(pg: course.Playground) -> None:
             "/posts", json={"title": "t", "body": "b"}, headers=ada.headers
         )
     assert response.status_code == 201
-    # One SELECT (user joined with profile) for the token, one INSERT for the post.
+    # One SELECT (the user, nothing joined) for the token, one INSERT for the post.
     assert sql.kinds() == ["SELECT", "INSERT"]
-    assert "JOIN profile" in sql.statements[0]
+    assert "FROM auth_user WHERE" in sql.statements[0]
 
 
 async def test_inactive_user_is_403_user_inactive_on_active_routes(

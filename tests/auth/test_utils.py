@@ -45,7 +45,7 @@ def test_password_hasher_uses_the_configured_argon2_cost() -> None:
     config = AuthConfig(  # type: ignore[call-arg]
         _env_file=None, PASSWORD_HASH_TIME_COST=2, PASSWORD_HASH_MEMORY_KIB=2048
     )
-    hasher = auth_utils.password_hasher(config)
+    hasher = auth_utils.PasswordHasher(config)
     hashed = hasher.hash("correct-horse-battery")
     assert hashed.startswith("$argon2id$")
     assert "m=2048,t=2" in hashed

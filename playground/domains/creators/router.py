@@ -1,18 +1,17 @@
-from fastapi import APIRouter, status
+from fastapi import APIRouter
 
 from playground.domains.creators import exceptions
 from playground.domains.creators.dependencies import ValidCreator
 from playground.domains.creators.schemas import CreatorResponse
 from playground.domains.profiles import exceptions as profiles_exceptions
 from playground.domains.profiles import models as profiles_models
-from playground.exceptions import error_responses
+from playground.openapi import error_responses
 
 router = APIRouter(prefix="/creators", tags=["creators"])
 
 
 @router.get(
     "/{profile_id}",
-    status_code=status.HTTP_200_OK,
     response_model=CreatorResponse,
     summary="Read a creator",
     responses=error_responses(profiles_exceptions.ProfileNotFound, exceptions.ProfileNotCreator),

@@ -17,13 +17,13 @@ def get_email_sender(request: Request) -> EmailSender:
 EmailSenderDep = Annotated[EmailSender, Depends(get_email_sender)]
 
 
-async def valid_self(
-    user_id: uuid.UUID, token: auth_dependencies.ActiveUser
+async def valid_own_user_id(
+    user_id: uuid.UUID, user: auth_dependencies.ActiveUser
 ) -> auth_schemas.JWTData:
-    """The path's user must be the (active) caller; 403 otherwise."""
-    if user_id != token.user_id:
+    """The path's ``user_id`` must be the (active) caller's own; 403 otherwise."""
+    if user_id != user.user_id:
         raise auth_exceptions.UserNotOwner()
-    return token
+    return user
 
 
-Self = Annotated[auth_schemas.JWTData, Depends(valid_self)]
+OwnUser = Annotated[auth_schemas.JWTData, Depends(valid_own_user_id)]

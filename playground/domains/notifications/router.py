@@ -5,10 +5,11 @@ from fastapi import APIRouter, BackgroundTasks, status
 from playground.auth import exceptions as auth_exceptions
 from playground.database import SessionDep, SessionmakerDep
 from playground.domains.notifications import service
-from playground.domains.notifications.dependencies import EmailSenderDep, Self
+from playground.domains.notifications.dependencies import EmailSenderDep, OwnUser
 from playground.domains.notifications.models import NotificationEmail
 from playground.domains.notifications.schemas import EmailCreate, EmailQueued, EmailResponse
-from playground.exceptions import MalformedBody, error_responses
+from playground.exceptions import MalformedBody
+from playground.openapi import error_responses
 
 router = APIRouter(prefix="/users/{user_id}", tags=["notifications"])
 
@@ -28,13 +29,13 @@ _ERRORS = (
 )
 async def queue_email(
     data: EmailCreate,
-    user: Self,
-    worker: BackgroundTasks,
+    user: OwnUser,
+    background_tasks: BackgroundTasks,
     sessionmaker: SessionmakerDep,
     sender: EmailSenderDep,
 ) -> EmailQueued:
     """Accept the email now; a background task writes the outbox row and sends it."""
-    worker.add_task(
+    background_tasks.add_task(
         service.deliver,
         sessionmaker=sessionmaker,
         sender=sender,
@@ -47,11 +48,10 @@ async def queue_email(
 
 @router.get(
     "/emails",
-    status_code=status.HTTP_200_OK,
     response_model=list[EmailResponse],
     summary="Your outbox",
     responses=error_responses(*_ERRORS),
 )
-async def list_emails(user: Self, session: SessionDep) -> Sequence[NotificationEmail]:
+async def list_emails(user: OwnUser, session: SessionDep) -> Sequence[NotificationEmail]:
     """The emails queued for you, oldest first."""
     return await service.list_for_user(session=session, user_id=user.user_id)

@@ -1,9 +1,9 @@
-"""The seed's practice 7: the same wait, written three ways."""
+"""The same wait written three ways: blocking in ``async def``, in ``def``, and awaited."""
 
 import asyncio
 import time
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter
 
 from playground.config import SettingsDep
 from playground.domains.pings.schemas import Pong
@@ -11,21 +11,21 @@ from playground.domains.pings.schemas import Pong
 router = APIRouter(prefix="/pings", tags=["pings"])
 
 
-@router.get("/terrible", status_code=status.HTTP_200_OK, response_model=Pong, summary="Blocks")
+@router.get("/terrible", response_model=Pong, summary="Blocks")
 async def terrible_ping(settings: SettingsDep) -> Pong:
     """Blocking I/O inside ``async def``: the event loop stops for everyone."""
     time.sleep(settings.PING_DELAY_SECONDS)  # noqa: ASYNC251 - the anti-pattern on purpose
     return Pong(route="terrible")
 
 
-@router.get("/good", status_code=status.HTTP_200_OK, response_model=Pong, summary="Threads")
+@router.get("/good", response_model=Pong, summary="Threads")
 def good_ping(settings: SettingsDep) -> Pong:
     """Blocking I/O in a plain ``def``: FastAPI runs it in the thread pool."""
     time.sleep(settings.PING_DELAY_SECONDS)
     return Pong(route="good")
 
 
-@router.get("/perfect", status_code=status.HTTP_200_OK, response_model=Pong, summary="Awaits")
+@router.get("/perfect", response_model=Pong, summary="Awaits")
 async def perfect_ping(settings: SettingsDep) -> Pong:
     """Non-blocking I/O awaited in ``async def``: the loop serves others meanwhile."""
     await asyncio.sleep(settings.PING_DELAY_SECONDS)

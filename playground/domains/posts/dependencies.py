@@ -21,9 +21,9 @@ async def valid_post_id(post_id: uuid.UUID, session: SessionDep) -> Post:
 ValidPost = Annotated[Post, Depends(valid_post_id)]
 
 
-async def valid_owned_post(post: ValidPost, token: auth_dependencies.TokenData) -> Post:
-    """The path's post, if the caller wrote it; 403 ``USER_NOT_OWNER`` otherwise."""
-    if post.author_id != token.user_id:
+async def valid_owned_post(post: ValidPost, user: auth_dependencies.ActiveUser) -> Post:
+    """The path's post, if the (active) caller wrote it; 403 ``USER_NOT_OWNER`` otherwise."""
+    if post.author_id != user.user_id:
         raise auth_exceptions.UserNotOwner()
     return post
 

@@ -5,6 +5,8 @@ from fastapi import APIRouter, BackgroundTasks, Response, status
 from playground.auth import dependencies as auth_dependencies
 from playground.auth import exceptions as auth_exceptions
 from playground.database import SessionDep, SessionmakerDep
+from playground.domains.creators import dependencies as creators_dependencies
+from playground.domains.creators import exceptions as creators_exceptions
 from playground.domains.notifications import dependencies as notifications_dependencies
 from playground.domains.notifications import service as notifications_service
 from playground.domains.posts import exceptions, service
@@ -17,13 +19,14 @@ from playground.domains.posts.schemas import (
     ReviewCreate,
     ReviewResponse,
 )
-from playground.exceptions import MalformedBody, error_responses
+from playground.exceptions import MalformedBody
+from playground.openapi import error_responses
 from playground.pagination import Page, PageParamsDep
 
 router = APIRouter(tags=["posts"])
 
 _TOKEN_ERRORS = (auth_exceptions.InvalidToken, auth_exceptions.UserInactive)
-_OWNER_ERRORS = (auth_exceptions.InvalidToken, auth_exceptions.UserNotOwner)
+_OWNER_ERRORS = (*_TOKEN_ERRORS, auth_exceptions.UserNotOwner)
 
 
 @router.post(
@@ -42,7 +45,6 @@ async def create_post(
 
 @router.get(
     "/posts",
-    status_code=status.HTTP_200_OK,
     response_model=Page[PostResponse],
     summary="List posts",
 )
@@ -55,7 +57,6 @@ async def list_posts(page: PageParamsDep, session: SessionDep) -> Page[PostRespo
 
 @router.get(
     "/posts/{post_id}",
-    status_code=status.HTTP_200_OK,
     response_model=PostResponse,
     summary="Read a post",
     responses=error_responses(exceptions.PostNotFound),
@@ -67,7 +68,6 @@ async def read_post(post: ValidPost) -> Post:
 
 @router.put(
     "/posts/{post_id}",
-    status_code=status.HTTP_200_OK,
     response_model=PostResponse,
     summary="Replace your post",
     responses=error_responses(MalformedBody, *_OWNER_ERRORS, exceptions.PostNotFound),
@@ -91,7 +91,6 @@ async def delete_post(post: OwnedPost, session: SessionDep) -> None:
 
 @router.get(
     "/posts/{post_id}/reviews",
-    status_code=status.HTTP_200_OK,
     response_model=list[ReviewResponse],
     summary="List a post's reviews",
     responses=error_responses(exceptions.PostNotFound),
@@ -124,32 +123,27 @@ async def create_review(
 
 @router.get(
     "/users/{user_id}/posts/{post_id}",
-    status_code=status.HTTP_200_OK,
     response_model=PostResponse,
     summary="Read your post as a creator",
     responses=error_responses(
-        auth_exceptions.InvalidToken,
-        auth_exceptions.UserInactive,
-        auth_exceptions.UserNotOwner,
-        auth_exceptions.UserNotCreator,
-        exceptions.PostNotFound,
+        *_OWNER_ERRORS, creators_exceptions.UserNotCreator, exceptions.PostNotFound
     ),
 )
 async def read_user_post(
     post: UserPost,
-    creator: auth_dependencies.ActiveCreator,
-    token: auth_dependencies.TokenData,
-    worker: BackgroundTasks,
+    user: auth_dependencies.ActiveUser,
+    creator: creators_dependencies.ActiveCreator,
+    background_tasks: BackgroundTasks,
     sessionmaker: SessionmakerDep,
     sender: notifications_dependencies.EmailSenderDep,
 ) -> Post:
-    """The seed's chained route: owner, active creator, and a notification in the background."""
-    worker.add_task(
+    """Owner, active creator, and a notification in the background: chained dependencies."""
+    background_tasks.add_task(
         notifications_service.deliver,
         sessionmaker=sessionmaker,
         sender=sender,
-        user_id=token.user_id,
+        user_id=user.user_id,
         subject="Your post was read",
-        body=f"{creator.username} opened post {post.id}.",
+        body=f"{creator.display_name} opened post {post.id}.",
     )
     return post

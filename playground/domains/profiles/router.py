@@ -1,4 +1,4 @@
-from fastapi import APIRouter, status
+from fastapi import APIRouter
 
 from playground.auth import exceptions as auth_exceptions
 from playground.database import SessionDep
@@ -6,14 +6,14 @@ from playground.domains.profiles import exceptions, service
 from playground.domains.profiles.dependencies import OwnedProfile, ValidProfile
 from playground.domains.profiles.models import Profile
 from playground.domains.profiles.schemas import ProfileResponse, ProfileUpdate
-from playground.exceptions import MalformedBody, error_responses
+from playground.exceptions import MalformedBody
+from playground.openapi import error_responses
 
 router = APIRouter(prefix="/profiles", tags=["profiles"])
 
 
 @router.get(
     "/{profile_id}",
-    status_code=status.HTTP_200_OK,
     response_model=ProfileResponse,
     summary="Read a profile",
     responses=error_responses(exceptions.ProfileNotFound),
@@ -25,7 +25,6 @@ async def read_profile(profile: ValidProfile) -> Profile:
 
 @router.patch(
     "/{profile_id}",
-    status_code=status.HTTP_200_OK,
     response_model=ProfileResponse,
     summary="Update your profile",
     responses=error_responses(

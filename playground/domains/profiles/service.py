@@ -1,5 +1,6 @@
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from playground.domains.profiles.models import Profile
@@ -19,6 +20,11 @@ async def create_for_user(
 async def get_by_id(*, session: AsyncSession, profile_id: uuid.UUID) -> Profile | None:
     """The profile with this id, or ``None``."""
     return await session.get(Profile, profile_id)
+
+
+async def get_by_user_id(*, session: AsyncSession, user_id: uuid.UUID) -> Profile | None:
+    """A user's profile, or ``None``."""
+    return await session.scalar(select(Profile).where(Profile.user_id == user_id))
 
 
 async def update(*, session: AsyncSession, profile: Profile, data: ProfileUpdate) -> Profile:

@@ -1,4 +1,4 @@
-"""pytest set-up for running the notebooks under nbval (not a notebook; nothing to study here).
+"""A pytest plugin for nbval (``-p playground.course.nbval_ipc``): kernels over Unix sockets.
 
 nbval starts one Jupyter kernel per notebook. By default a kernel talks over five TCP ports on
 127.0.0.1 that jupyter_client picks as free and then releases before the kernel binds them. With
@@ -10,7 +10,7 @@ three at a time: over TCP 4 of 780 starts failed (each time "Address already in 
 died, 1 never answered); over IPC 0 of 780.
 
 Over IPC (Unix sockets in a private folder) there is no port to race for, so every kernel that
-nbval starts from this folder uses IPC. The notebooks run exactly as before.
+nbval starts with this plugin loaded uses IPC. The notebooks run exactly as before.
 """
 
 import atexit

@@ -1,0 +1,217 @@
+"""A running playground: a throwaway database, the app with its lifespan, a client."""
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from playground import migrations
+from playground.auth.config import AuthConfig
+from playground.config import Environment, Settings
+from playground.course.counters import SQLCounter, count_sql
+from playground.course.server import serve
+from playground.main import create_app
+
+BASE_URL = "http://playground.test"
+TEST_DATABASE_URL = "PLAYGROUND_TEST_DATABASE_URL"
+DEFAULT_PASSWORD = "correct-horse-battery"
+# Cheap Argon2 for the course and tests; the app's defaults stay the production ones.
+FAST_HASHING = {"PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 1024}
+
+
+@dataclass(frozen=True)
+class User:
+    id: uuid.UUID
+    username: str
+    profile_id: uuid.UUID
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Playground:
+    """A running playground: app, client, engine and a throwaway database."""
+
+    app: FastAPI
+    client: httpx.AsyncClient
+    settings: Settings
+    auth_config: AuthConfig
+    workdir: Path
+    _lifespan: LifespanManager
+
+    @property
+    def engine(self) -> AsyncEngine:
+        engine: AsyncEngine = self.app.state.engine
+        return engine
+
+    def count_sql(self) -> AbstractContextManager[SQLCounter]:
+        """Count the SQL statements this playground's engine runs in a block."""
+        return count_sql(self.engine)
+
+    async def sql(self, statement: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Run raw SQL on the playground's database (for inspection); returns the rows."""
+        async with self.engine.begin() as connection:
+            result = await connection.execute(text(statement), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+
+    async def register(self, username: str, **fields: Any) -> httpx.Response:
+        """``POST /auth/users`` with sensible defaults for the fields not given."""
+        body = {
+            "username": username,
+            "email": f"{username}@example.com",
+            "password": DEFAULT_PASSWORD,
+            "first_name": username.capitalize(),
+            **fields,
+        }
+        return await self.client.post("/auth/users", json=body)
+
+    async def login(self, username: str, password: str = DEFAULT_PASSWORD) -> str:
+        """``POST /auth/token``; returns the access token."""
+        response = await self.client.post(
+            "/auth/token", data={"username": username, "password": password}
+        )
+        response.raise_for_status()
+        token: str = response.json()["access_token"]
+        return token
+
+    async def user(self, username: str, *, creator: bool = False) -> User:
+        """Register and log in a user (optionally a creator), all over HTTP.
+
+        Called again with the same name, it logs the existing user in again (a notebook cell
+        can run twice).
+        """
+        registered = await self.register(username)
+        if not (registered.status_code == 409 and registered.json()["code"] == "USERNAME_TAKEN"):
+            registered.raise_for_status()
+        token = await self.login(username)
+        headers = {"Authorization": f"Bearer {token}"}
+        me = await self.client.get("/auth/users/me", headers=headers)
+        me.raise_for_status()
+        account = me.json()
+        user = User(
+            id=uuid.UUID(account["id"]),
+            username=account["username"],
+            profile_id=uuid.UUID(account["profile_id"]),
+            token=token,
+        )
+        if creator:
+            patched = await self.client.patch(
+                f"/profiles/{user.profile_id}", json={"is_creator": True}, headers=headers
+            )
+            patched.raise_for_status()
+        return user
+
+    @contextmanager
+    def override(
+        self, dependency: Callable[..., Any], replacement: Callable[..., Any]
+    ) -> Iterator[None]:
+        """Replace a dependency for the block; whatever was there before comes back after."""
+        overrides = self.app.dependency_overrides
+        missing = object()
+        previous = overrides.get(dependency, missing)
+        overrides[dependency] = replacement
+        try:
+            yield
+        finally:
+            if previous is missing:
+                overrides.pop(dependency, None)
+            else:
+                overrides[dependency] = previous  # type: ignore[assignment]
+
+    def new_app(self) -> FastAPI:
+        """Another app instance on the same settings and database (e.g. to serve it)."""
+        app = create_app(self.settings, self.auth_config)
+        app.dependency_overrides.update(self.app.dependency_overrides)
+        app.state.email_sender = self.app.state.email_sender
+        return app
+
+    @asynccontextmanager
+    async def serve(self) -> AsyncIterator[str]:
+        """This playground's app (a fresh instance, same database) under a real uvicorn."""
+        async with serve(self.new_app()) as base_url:
+            yield base_url
+
+    async def close(self) -> None:
+        await self.client.aclose()
+        await self._lifespan.__aexit__(None, None, None)
+        await _drop_database(self.settings.DATABASE_URL)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    async def __aenter__(self) -> "Playground":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+async def _create_database(workdir: Path) -> str:
+    """A throwaway database: a SQLite file, or a new database on ``TEST_DATABASE_URL``'s server."""
+    server = os.environ.get(TEST_DATABASE_URL)
+    if not server:
+        return f"sqlite+aiosqlite:///{workdir / 'playground.db'}"
+    url = make_url(server).set(database=f"playground_{uuid.uuid4().hex[:16]}")
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    await admin.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+async def _drop_database(database_url: str) -> None:
+    server = os.environ.get(TEST_DATABASE_URL)
+    url = make_url(database_url)
+    if not server or url.get_backend_name() == "sqlite":
+        return
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+async def start(
+    *, settings: dict[str, Any] | None = None, auth: dict[str, Any] | None = None
+) -> Playground:
+    """A fresh playground: a throwaway SQLite file migrated by Alembic, lifespan running.
+
+    ``settings`` and ``auth`` override fields of ``Settings`` and ``AuthConfig``; ``.env`` is
+    not read, so a notebook shows the same thing on every machine. With
+    ``PLAYGROUND_TEST_DATABASE_URL`` set (``make test-postgres``), each playground gets its own
+    new database on that PostgreSQL server instead.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix="playground-"))
+    app_settings = Settings(
+        _env_file=None,
+        **{
+            "ENVIRONMENT": Environment.TEST,
+            "DATABASE_URL": await _create_database(workdir),
+            **(settings or {}),
+        },
+    )
+    auth_config = AuthConfig(_env_file=None, **{**FAST_HASHING, **(auth or {})})
+    app = create_app(app_settings, auth_config)
+    await migrations.upgrade(app.state.engine)
+    lifespan = LifespanManager(app)
+    await lifespan.__aenter__()
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
+    return Playground(
+        app=app,
+        client=client,
+        settings=app_settings,
+        auth_config=auth_config,
+        workdir=workdir,
+        _lifespan=lifespan,
+    )

@@ -1,0 +1,85 @@
+"""The exception handlers, one per type: every error leaves as ``{"detail", "code"}``."""
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from playground.exceptions import INTERNAL_ERROR, VALIDATION_ERROR, PlaygroundError
+
+logger = logging.getLogger(__name__)
+
+SECRET_FIELDS = frozenset({"password"})
+
+
+def _render(
+    status_code: int, content: Any, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(status_code=int(status_code), content=content, headers=headers)
+
+
+def _escape_surrogates(text: str) -> str:
+    # JSON may carry a lone surrogate (`"\ud800"`); echoed back in a 422 it is not valid UTF-8.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _redact(error: Any) -> Any:
+    """A 422 entry without echoing a secret back, and with ``ctx.error`` as readable text."""
+    error = dict(error)
+    if error.get("loc") and error["loc"][-1] in SECRET_FIELDS:
+        error.pop("input", None)
+    elif isinstance(error.get("input"), dict):  # a whole body: hide its secrets
+        error["input"] = {
+            key: "**********" if key in SECRET_FIELDS else value
+            for key, value in error["input"].items()
+        }
+    if isinstance(error.get("ctx"), dict) and "error" in error["ctx"]:
+        error["ctx"] = {**error["ctx"], "error": str(error["ctx"]["error"])}
+    return error
+
+
+def _http_code(status_code: int) -> str:
+    try:
+        return HTTPStatus(status_code).name
+    except ValueError:
+        return f"HTTP_{status_code}"
+
+
+async def handle_playground_error(request: Request, exc: PlaygroundError) -> JSONResponse:
+    """A domain error: its own status, code and message."""
+    return _render(exc.status_code, {"detail": exc.message, "code": exc.code}, exc.headers)
+
+
+async def handle_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """A 422 listing every problem, secrets redacted, always valid UTF-8."""
+    errors = jsonable_encoder(
+        [_redact(error) for error in exc.errors()], custom_encoder={str: _escape_surrogates}
+    )
+    return _render(HTTPStatus.UNPROCESSABLE_ENTITY, {"detail": errors, "code": VALIDATION_ERROR})
+
+
+async def handle_http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Starlette's and FastAPI's own errors (404 route, 405, 400 body): the same shape."""
+    body = {"detail": str(exc.detail), "code": _http_code(exc.status_code)}
+    return _render(exc.status_code, body, exc.headers)
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: logged with its traceback, answered without one."""
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    body = {"detail": "Internal server error", "code": INTERNAL_ERROR}
+    return _render(HTTPStatus.INTERNAL_SERVER_ERROR, body)
+
+
+def register_exception_handlers(app: FastAPI) -> None:
+    """Install one handler per type."""
+    app.exception_handler(PlaygroundError)(handle_playground_error)
+    app.exception_handler(RequestValidationError)(handle_validation_error)
+    app.exception_handler(StarletteHTTPException)(handle_http_exception)
+    app.exception_handler(Exception)(handle_unexpected)
