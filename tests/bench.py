@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,8 +26,7 @@ import aiosqlite
 import httpx
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from playground import course, database, migrations
@@ -188,7 +186,7 @@ def served_app() -> Iterator[Served]:
     try:
         with httpx.Client(base_url=base_url, timeout=30) as client:
             _wait_until_up(client)
-            targets = _seed(client, database_url)
+            targets = _seed(client)
         yield Served(base_url=base_url, pid=server.pid, targets=targets)
     finally:
         server.terminate()
@@ -212,11 +210,12 @@ def _wait_until_up(client: httpx.Client) -> None:
     raise SystemExit("bench: uvicorn did not start")
 
 
-def _seed(client: httpx.Client, database_url: str) -> list[tuple[str, str, dict[str, str]]]:
+def _seed(client: httpx.Client) -> list[tuple[str, str, dict[str, str]]]:
     """A creator with posts (through the API), and the three routes to load."""
     user = {"username": "bench", "email": "bench@example.com", "password": "bench-password"}
     registered = client.post("/auth/users", json={**user, "first_name": "Bench"})
-    user_id = registered.raise_for_status().json()["id"]
+    account = registered.raise_for_status().json()
+    user_id, profile_id = account["id"], account["profile_id"]
     login = {"username": user["username"], "password": user["password"]}
     token = client.post("/auth/token", data=login).raise_for_status().json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
@@ -226,7 +225,6 @@ def _seed(client: httpx.Client, database_url: str) -> list[tuple[str, str, dict[
         .json()["id"]
         for i in range(SEEDED_POSTS)
     ]
-    profile_id = asyncio.run(_profile_id(database_url, user_id))
     client.patch(
         f"/profiles/{profile_id}", json={"is_creator": True}, headers=headers
     ).raise_for_status()
@@ -236,17 +234,6 @@ def _seed(client: httpx.Client, database_url: str) -> list[tuple[str, str, dict[
         ("/posts/{post_id}", f"/posts/{post_id}", {}),
         ("/users/{user_id}/posts/{post_id}", f"/users/{user_id}/posts/{post_id}", headers),
     ]
-
-
-async def _profile_id(database_url: str, user_id: str) -> str:
-    engine = create_async_engine(database_url)
-    async with engine.connect() as connection:
-        row = await connection.execute(
-            text("SELECT id FROM profile WHERE user_id = :id"), {"id": uuid.UUID(user_id).hex}
-        )
-        value = row.scalar_one()
-    await engine.dispose()
-    return str(uuid.UUID(value))
 
 
 def served_throughput() -> list[Load]:
