@@ -21,7 +21,7 @@ help:
 	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
 	@echo "make serve      install, migrate, run the API under uvicorn (PORT=$(PORT))"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
-	@echo "make bench      measure notebooks, throughput, SQL/JWT counts, pings -> BENCHMARKS.md"
+	@echo "make bench      measure notebooks, throughput under wrk, SQL/JWT counts, pings -> BENCHMARKS.md"
 	@echo "make migration m=<slug>  autogenerate a migration"
 	@echo "make requirements        re-pin requirements/*.txt from pyproject.toml"
 
