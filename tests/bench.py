@@ -51,23 +51,27 @@ SEEDED_POSTS = 50
 PING_N = 10
 PING_DELAY = 0.1
 NBVAL = ["--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q", "-n", "auto"]
+NBVAL += ["-p", "playground.course.nbval_ipc"]  # the same kernels as `make test` (IPC)
+SANITIZE = ROOT / "playground" / "course" / "nbval_sanitize.cfg"
 
 
 # ---------------------------------------------------------------- notebooks
 
 
-def _pytest_wall(paths: list[Path], cwd: Path, sanitize: Path) -> float:
+def _pytest_wall(paths: list[Path], cwd: Path) -> tuple[float, str]:
+    """Wall time of strict nbval over ``paths`` and pytest's outcome ("16 passed")."""
     started = time.perf_counter()
     command = [sys.executable, "-m", "pytest", *NBVAL, "--dist", "loadfile"]
-    command += ["--nbval-sanitize-with", str(sanitize), *map(str, paths)]
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - started
+    command += ["--nbval-sanitize-with", str(SANITIZE), *map(str, paths)]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    outcome = re.search(r"(\d+ \w+(?:, \d+ \w+)*) in [\d.]+s", done.stdout)
+    return seconds, outcome[1] if outcome else f"pytest exited {done.returncode}"
 
 
-def notebook_times() -> tuple[float, float, dict[str, float]]:
+def notebook_times() -> tuple[tuple[float, str], tuple[float, str], dict[str, float | None]]:
     """Strict nbval wall time of the course, of as many trivial notebooks, and each notebook's."""
-    sanitize = ROOT / "notebooks" / "sanitize.cfg"
-    suite = _pytest_wall(NOTEBOOKS, ROOT, sanitize)
+    suite = _pytest_wall(NOTEBOOKS, ROOT)
     with tempfile.TemporaryDirectory() as folder:
         trivial = []
         for index in range(len(NOTEBOOKS)):
@@ -75,14 +79,12 @@ def notebook_times() -> tuple[float, float, dict[str, float]]:
             path = Path(folder) / f"trivial_{index:02d}.ipynb"
             _write_notebook(source, path)
             trivial.append(path)
-        shutil.copy(ROOT / "notebooks" / "conftest.py", folder)  # the same kernels (IPC)
-        floor = _pytest_wall(trivial, Path(folder), sanitize)
+        floor = _pytest_wall(trivial, Path(folder))
         each = {}
         for notebook in NOTEBOOKS:
             copy = Path(folder) / "run" / notebook.name
             copy.parent.mkdir(exist_ok=True)
             shutil.copy(notebook, copy)
-            shutil.copy(sanitize, copy.parent)
             # Run where the original lives: notebooks read files next to themselves.
             each[notebook.name] = _execute_elsewhere(copy, notebook.parent)
     return suite, floor, each
@@ -95,15 +97,20 @@ def _write_notebook(source: str, path: Path) -> None:
     nbformat.write(notebook, path)  # type: ignore[no-untyped-call]
 
 
-def _execute_elsewhere(copy: Path, cwd: Path) -> float:
+def _execute_elsewhere(copy: Path, cwd: Path) -> float | None:
+    """Seconds to execute a notebook top to bottom; ``None`` when a cell raised."""
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(copy, as_version=4)  # type: ignore[no-untyped-call]
     client = NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
     )
     started = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    except CellExecutionError:
+        return None
     return time.perf_counter() - started
 
 
@@ -495,13 +502,17 @@ def main() -> None:
         "",
         "| what | wall time (s) |",
         "|---|---|",
-        f"| the course: {len(NOTEBOOKS)} notebooks | {suite:.1f} |",
-        f"| floor: {len(NOTEBOOKS)} trivial notebooks importing the same libraries | {floor:.1f} |",
-        f"| the course over the floor | {suite / floor:.2f}× |",
+        f"| the course: {len(NOTEBOOKS)} notebooks ({suite[1]}) | {suite[0]:.1f} |",
+        f"| floor: {len(NOTEBOOKS)} trivial notebooks importing the same libraries "
+        f"({floor[1]}) | {floor[0]:.1f} |",
+        f"| the course over the floor | {suite[0] / floor[0]:.2f}× |",
         "",
         "| notebook | execution time (s) |",
         "|---|---|",
-        *(f"| `{name}` | {seconds:.1f} |" for name, seconds in each.items()),
+        *(
+            f"| `{name}` | {'a cell raised' if seconds is None else f'{seconds:.1f}'} |"
+            for name, seconds in each.items()
+        ),
         "",
         *served_lines(loads),
         WHERE_THE_TIME_GOES.read_text().strip(),
