@@ -1,4 +1,4 @@
-"""DESIGN §1 row 13: every table and column follows the naming rules (notebook 13 teaches them)."""
+"""Every table and column follows the naming rules (notebook 13 teaches them)."""
 
 import re
 
