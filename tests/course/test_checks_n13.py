@@ -9,7 +9,7 @@ PREFIXES = ("is_", "has_")
 
 def _is_bool(column: object) -> bool:
     try:
-        return column.type.python_type is bool  # type: ignore[attr-defined, no-any-return]
+        return column.type.python_type is bool  # type: ignore[attr-defined]
     except NotImplementedError:
         return False
 

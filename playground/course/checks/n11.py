@@ -49,7 +49,7 @@ def _complete(make_table: MakeTable) -> Table:
 
 def names(table: Table) -> dict[str, str]:
     """The name the convention gives each kind of constraint (and the index) of a table."""
-    dialect = postgresql.dialect()
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     ddl = str(CreateTable(table).compile(dialect=dialect))
     found = {
         kind: match.group(1)
