@@ -2,6 +2,7 @@
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import playground
 
 PACKAGE = Path(playground.__file__).parent
 PROJECT = PACKAGE.parent  # holds pyproject.toml and its [tool.importlinter] contract
+_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def package_of(module: str) -> str | None:
@@ -93,7 +95,8 @@ class LintRun:
 def lint_imports(project: Path = PROJECT) -> LintRun:
     """``lint-imports --no-cache`` on a project folder (its pyproject.toml), in a child process."""
     script = Path(sys.executable).with_name("lint-imports")
-    env = {**os.environ, "PYTHONPATH": str(project)}
+    env = {**os.environ, "PYTHONPATH": str(project), "NO_COLOR": "1", "TERM": "dumb"}
+    env.pop("FORCE_COLOR", None)  # Jupyter kernels set it; the report is read as plain text
     done = subprocess.run(
         [str(script), "--no-cache", "--no-logo"],
         cwd=project,
@@ -102,7 +105,8 @@ def lint_imports(project: Path = PROJECT) -> LintRun:
         text=True,
         check=False,
     )
-    return LintRun(returncode=done.returncode, report=done.stdout + done.stderr)
+    report = _COLOURS.sub("", done.stdout + done.stderr)
+    return LintRun(returncode=done.returncode, report=report)
 
 
 @contextmanager
