@@ -38,6 +38,12 @@ async def _without_token(pg: course.Playground) -> dict[tuple[str, str], int]:
 
 def token_routes(pg: course.Playground, needs_token: NeedsToken) -> list[course.Check]:
     """The learner's ``needs_token(dependant)`` against what each route answers without a token."""
+    measured: dict[tuple[str, str], int] = {}
+
+    async def statuses_without_token() -> dict[tuple[str, str], int]:
+        if not measured:  # once per check cell: both request checks read the same answers
+            measured.update(await _without_token(pg))
+        return measured
 
     def answers_every_route() -> None:
         _marks(pg, needs_token)
@@ -48,13 +54,13 @@ def token_routes(pg: course.Playground, needs_token: NeedsToken) -> list[course.
         assert not marks[("GET", "/posts")], "GET /posts is open: you said it needs a token"
 
     async def marked_routes_refuse() -> None:
-        marks, statuses = _marks(pg, needs_token), await _without_token(pg)
+        marks, statuses = _marks(pg, needs_token), await statuses_without_token()
         wrong = sorted(f"{m} {p} ({statuses[m, p]})" for (m, p), n in marks.items() if n)
         wrong = [route for route in wrong if not route.endswith("(401)")]
         assert not wrong, f"marked, but answer without a token: {', '.join(wrong)}"
 
     async def open_routes_answer() -> None:
-        marks, statuses = _marks(pg, needs_token), await _without_token(pg)
+        marks, statuses = _marks(pg, needs_token), await statuses_without_token()
         wrong = sorted(f"{m} {p}" for (m, p), n in marks.items() if not n and statuses[m, p] == 401)
         assert not wrong, f"left open, but answer 401 without a token: {', '.join(wrong)}"
 
