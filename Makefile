@@ -54,7 +54,7 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 
 typecheck: install
-	$(BIN)/mypy --strict playground
+	$(BIN)/mypy --strict playground tests
 
 pytest: install
 	rm -f .coverage .coverage.*

@@ -58,10 +58,11 @@ def notebook_times() -> tuple[float, float, dict[str, float]]:
         trivial = []
         for index in range(len(NOTEBOOKS)):
             source = "import fastapi, httpx, pydantic, sqlalchemy\nfrom playground import course"
-            cell = new_code_cell(source, execution_count=1)
-            notebook = new_notebook(cells=[cell], metadata=KERNEL)
+            # nbformat ships no annotations: its calls are untyped, so each is ignored by name.
+            cell = new_code_cell(source, execution_count=1)  # type: ignore[no-untyped-call]
+            notebook = new_notebook(cells=[cell], metadata=KERNEL)  # type: ignore[no-untyped-call]
             path = Path(folder) / f"trivial_{index:02d}.ipynb"
-            nbformat.write(notebook, path)
+            nbformat.write(notebook, path)  # type: ignore[no-untyped-call]
             trivial.append(path)
         shutil.copy(ROOT / "notebooks" / "conftest.py", folder)  # the same kernels (IPC)
         floor = _pytest_wall(trivial, Path(folder), sanitize)
@@ -79,7 +80,7 @@ def notebook_times() -> tuple[float, float, dict[str, float]]:
 def _execute_elsewhere(copy: Path, cwd: Path) -> float:
     from nbclient import NotebookClient
 
-    notebook = nbformat.read(copy, as_version=4)
+    notebook = nbformat.read(copy, as_version=4)  # type: ignore[no-untyped-call]
     client = NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
     )

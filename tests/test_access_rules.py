@@ -10,6 +10,7 @@ from playground import course
 from playground.auth import dependencies as auth_dependencies
 from playground.domains.notifications.models import NotificationEmail
 from playground.domains.posts.models import Post, PostReview
+from tests.factories import create_user
 from tests.helpers import assert_error, count, create_post, deactivate
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -60,7 +61,7 @@ async def test_every_write_that_takes_a_token_chains_on_the_active_user(
 async def test_every_write_that_takes_a_token_refuses_an_inactive_user(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
     post = await create_post(pg, ada, title="Kept", body="As it was")
     await deactivate(pg, ada)
     values = {"post_id": post["id"], "profile_id": ada.profile_id, "user_id": ada.id}

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from playground.config import Environment, Settings, SettingsError, load_settings
@@ -5,7 +7,7 @@ from playground.config import Environment, Settings, SettingsError, load_setting
 
 def test_defaults_are_local_sqlite_with_docs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PLAYGROUND_DATABASE_URL", raising=False)  # set by make test-postgres
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.ENVIRONMENT is Environment.LOCAL
     assert settings.DATABASE_URL.startswith("sqlite+aiosqlite://")
     assert settings.show_docs
@@ -20,7 +22,7 @@ def test_environment_variables_are_read_with_prefix(monkeypatch: pytest.MonkeyPa
     assert not settings.show_docs
 
 
-def test_env_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_env_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / ".env").write_text("PLAYGROUND_ENVIRONMENT=staging\n")
     monkeypatch.chdir(tmp_path)
     assert load_settings().ENVIRONMENT is Environment.STAGING
@@ -46,6 +48,6 @@ def test_bad_value_stops_startup_naming_the_variable(
 
 
 def test_settings_are_frozen() -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     with pytest.raises(ValueError, match="frozen"):
         settings.ENVIRONMENT = Environment.PRODUCTION  # type: ignore[misc]

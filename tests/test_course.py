@@ -1,15 +1,21 @@
 import os
 import re
+import sqlite3
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import inspect, make_url
 
-from playground import course
+from playground import course, migrations
 from playground.auth import utils as auth_utils
+from playground.auth.models import AuthUser
+from playground.course import playground as harness
 from playground.database import metadata
 from playground.domains.posts import dependencies as posts_dependencies
+from tests.factories import create_user
+from tests.helpers import count
 
 
 async def test_start_gives_a_migrated_throwaway_database(pg: course.Playground) -> None:
@@ -25,8 +31,48 @@ async def test_start_gives_a_migrated_throwaway_database(pg: course.Playground) 
 async def test_each_playground_has_its_own_database(pg: course.Playground) -> None:
     async with await course.start() as other:
         assert other.settings.DATABASE_URL != pg.settings.DATABASE_URL
-        await other.user("ada")
+        await create_user(other, "ada")
     assert await pg.sql("SELECT count(*) FROM auth_user") == [(0,)]
+
+
+async def test_playgrounds_are_copies_of_a_template_migrated_once_per_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(harness, "_TEMPLATES", {})  # as in a process that has started none
+    with course.count_calls(migrations, "upgrade") as upgrades:
+        async with await course.start() as first, await course.start() as second:
+            await create_user(first, "ada")
+            await create_user(second, "ada")  # the same name: another database
+            await create_user(second, "bob")
+            assert (await count(first, AuthUser), await count(second, AuthUser)) == (1, 2)
+        async with await course.start() as third:
+            assert await count(third, AuthUser) == 0  # the copies never wrote to the template
+    assert upgrades.calls == 1
+
+
+def test_a_sqlite_template_with_pages_in_its_wal_is_not_copied(tmp_path: Path) -> None:
+    template = tmp_path / "template.db"
+    connection = sqlite3.connect(template)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE kept (x INTEGER)")
+    connection.commit()  # in the WAL, not yet in the file, while a connection stays open
+    with pytest.raises(RuntimeError, match="WAL"):
+        harness._copy_sqlite(template, tmp_path / "early.db")
+    connection.close()  # the last connection checkpoints the WAL into the file
+    harness._copy_sqlite(template, tmp_path / "copy.db")
+    copied = sqlite3.connect(tmp_path / "copy.db")
+    assert copied.execute("SELECT name FROM sqlite_master").fetchall() == [("kept",)]
+    copied.close()
+
+
+async def test_a_database_url_of_ones_own_is_migrated_in_place(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'own.db'}"
+    with course.count_calls(migrations, "upgrade") as upgrades:
+        async with await course.start(settings={"DATABASE_URL": url}) as pg:
+            assert url == pg.settings.DATABASE_URL
+            await create_user(pg, "ada")
+    assert upgrades.calls == 1
+    assert (tmp_path / "own.db").exists()
 
 
 async def test_close_removes_the_database() -> None:
@@ -75,7 +121,7 @@ async def test_count_sql_counts_statements(pg: course.Playground) -> None:
 
 
 async def test_count_calls_counts_and_restores(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     original = auth_utils.decode_access_token
     with course.count_calls(auth_utils, "decode_access_token") as decodes:
         await pg.client.get("/auth/users/me", headers=ada.headers)

@@ -13,6 +13,7 @@ from playground.database import (
     violated_constraint,
 )
 from playground.domains.posts.models import PostReview
+from tests.factories import create_user
 from tests.helpers import create_post, run
 
 
@@ -36,7 +37,7 @@ async def _violation(pg: course.Playground, statement: Executable) -> str | None
 async def test_violated_constraint_names_unique_and_check_constraints(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     review = {"post_id": uuid.UUID(post["id"]), "author_id": ada.id, "rating": 5}
     await run(pg, insert(PostReview).values(**review))
@@ -52,7 +53,7 @@ async def test_violated_constraint_names_unique_and_check_constraints(
 async def test_violated_constraint_reports_foreign_keys_and_not_nulls(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     orphan = insert(PostReview).values(post_id=uuid.uuid4(), author_id=ada.id, rating=5)
     # SQLite does not say which foreign key failed; PostgreSQL names it.
     expected = (

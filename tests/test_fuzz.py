@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import schemathesis
@@ -25,9 +25,15 @@ from playground.auth.config import AuthConfig
 from playground.config import Environment, Settings
 from playground.domains.profiles.models import Profile
 from playground.main import create_app
+from tests.factories import create_user
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 SEED = 20261128
 MAX_EXAMPLES = 50  # generated cases per operation, on top of schemathesis' coverage cases
+# As ``dict[str, Any]``: mypy checks ``**`` of a ``dict[str, int]`` against every field's type.
+FAST_HASHING: dict[str, Any] = course.FAST_HASHING
 
 # Schemathesis reads the schema at import and builds the schema's examples at collection, the
 # token included (one test per operation): the app, its database and the token exist from
@@ -43,7 +49,7 @@ APP = create_app(
         DATABASE_URL=f"sqlite+aiosqlite:///{WORKDIR / 'fuzz.db'}",
         PING_DELAY_SECONDS=0,
     ),
-    AuthConfig(_env_file=None, **course.FAST_HASHING),
+    AuthConfig(_env_file=None, **FAST_HASHING),
 )
 
 
@@ -120,10 +126,10 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 class BearerToken:
     """Every generated request carries the seeded creator's token."""
 
-    def get(self, case: schemathesis.Case, context: schemathesis.AuthContext) -> str:
+    def get(self, case: "OpenApiCase", context: schemathesis.AuthContext) -> str:
         return TOKEN
 
-    def set(self, case: schemathesis.Case, data: str, context: schemathesis.AuthContext) -> None:
+    def set(self, case: "OpenApiCase", data: str, context: schemathesis.AuthContext) -> None:
         case.headers["Authorization"] = f"Bearer {data}"
 
 
@@ -151,7 +157,7 @@ def existing_ids_too(
     database=None,  # no example database on disk: the seed alone decides the run
     suppress_health_check=[HealthCheck.too_slow],  # the same reason as the deadline
 )
-def test_every_operation_honours_the_openapi_document(case: schemathesis.Case) -> None:
+def test_every_operation_honours_the_openapi_document(case: "OpenApiCase") -> None:
     case.call_and_validate(
         checks=[
             schemathesis.checks.not_a_server_error,
@@ -177,7 +183,7 @@ async def test_lone_surrogate_in_a_password_is_a_422(pg: course.Playground) -> N
 
 
 async def test_lone_surrogate_echoed_in_a_422_is_escaped(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.post(
         "/posts",
         content=b'{"title": "\\ud800", "body": "text"}',

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from playground import course
+from tests.factories import create_user
 
 USERS = 20
 POSTS_PER_USER = 10
@@ -35,7 +36,7 @@ def assert_no_server_error(
 async def test_concurrent_posts_by_many_users_are_all_stored_once(
     pg: course.Playground, caplog: pytest.LogCaptureFixture
 ) -> None:
-    users = [await pg.user(f"writer{n:02d}") for n in range(USERS)]
+    users = [await create_user(pg, f"writer{n:02d}") for n in range(USERS)]
     async with pg.serve() as base_url, httpx.AsyncClient(base_url=base_url, timeout=30) as client:
         responses = await asyncio.gather(
             *(
@@ -61,8 +62,8 @@ async def test_concurrent_posts_by_many_users_are_all_stored_once(
 async def test_concurrent_reviews_of_one_post_by_one_user_store_exactly_one(
     pg: course.Playground, caplog: pytest.LogCaptureFixture
 ) -> None:
-    author = await pg.user("author")
-    reviewer = await pg.user("reviewer")
+    author = await create_user(pg, "author")
+    reviewer = await create_user(pg, "reviewer")
     created = await pg.client.post(
         "/posts", json={"title": "Review me", "body": "once"}, headers=author.headers
     )

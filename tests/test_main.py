@@ -12,7 +12,7 @@ STRONG_SECRET = "s" * 40
 
 
 def _settings(environment: Environment) -> Settings:
-    return Settings(_env_file=None, ENVIRONMENT=environment)  # type: ignore[call-arg]
+    return Settings(_env_file=None, ENVIRONMENT=environment)
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ def _settings(environment: Environment) -> Settings:
 async def test_docs_are_served_only_where_configured(
     environment: Environment, expected: int
 ) -> None:
-    auth = AuthConfig(_env_file=None, JWT_SECRET=STRONG_SECRET)  # type: ignore[call-arg]
+    auth = AuthConfig(_env_file=None, JWT_SECRET=STRONG_SECRET)
     app = create_app(_settings(environment), auth)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
@@ -52,14 +52,14 @@ async def test_health(pg: course.Playground) -> None:
 @pytest.mark.parametrize("environment", [Environment.STAGING, Environment.PRODUCTION])
 def test_deployed_environments_refuse_the_default_secret(environment: Environment) -> None:
     with pytest.raises(SettingsError, match="PLAYGROUND_AUTH_JWT_SECRET"):
-        create_app(_settings(environment), AuthConfig(_env_file=None))  # type: ignore[call-arg]
-    short = AuthConfig(_env_file=None, JWT_SECRET="short")  # type: ignore[call-arg]
+        create_app(_settings(environment), AuthConfig(_env_file=None))
+    short = AuthConfig(_env_file=None, JWT_SECRET="short")
     with pytest.raises(SettingsError, match="at least 32 bytes"):
         create_app(_settings(environment), short)
 
 
 async def test_lifespan_disposes_the_engine() -> None:
-    app = create_app(_settings(Environment.TEST), AuthConfig(_env_file=None))  # type: ignore[call-arg]
+    app = create_app(_settings(Environment.TEST), AuthConfig(_env_file=None))
     engine = app.state.engine
     async with LifespanManager(app):
         async with engine.connect():
@@ -69,7 +69,7 @@ async def test_lifespan_disposes_the_engine() -> None:
 
 
 def test_two_apps_have_independent_settings() -> None:
-    auth = AuthConfig(_env_file=None, JWT_SECRET=STRONG_SECRET)  # type: ignore[call-arg]
+    auth = AuthConfig(_env_file=None, JWT_SECRET=STRONG_SECRET)
     local = create_app(_settings(Environment.LOCAL), auth)
     production = create_app(_settings(Environment.PRODUCTION), auth)
     assert local.openapi_url == "/openapi.json"

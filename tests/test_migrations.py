@@ -8,6 +8,7 @@ from sqlalchemy import Connection, inspect
 
 from playground import course, migrations
 from playground.database import metadata
+from tests.factories import create_user
 
 VERSIONS = Path(migrations.SCRIPT_LOCATION) / "versions"
 
@@ -35,7 +36,7 @@ async def test_upgrade_downgrade_upgrade_keeps_the_schema(pg: course.Playground)
 
 
 async def test_downgrade_one_step_and_back_keeps_older_data(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     await migrations.downgrade(pg.engine, "-1")
     assert await pg.sql("SELECT count(*) FROM auth_user") == [(1,)]
     await migrations.upgrade(pg.engine)

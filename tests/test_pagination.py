@@ -2,6 +2,7 @@ import pytest
 
 from playground import course
 from playground.pagination import MAX_LIMIT, MAX_OFFSET
+from tests.factories import create_user
 
 
 @pytest.mark.parametrize(
@@ -15,7 +16,7 @@ async def test_out_of_bounds_page_is_422(pg: course.Playground, query: str) -> N
 
 
 async def test_page_reports_window_and_total(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     for n in range(3):
         created = await pg.client.post(
             "/posts", json={"title": f"t{n}", "body": "b"}, headers=ada.headers

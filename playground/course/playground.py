@@ -1,5 +1,8 @@
 """A running playground: a throwaway database, the app with its lifespan, a client."""
 
+import asyncio
+import atexit
+import contextlib
 import os
 import shutil
 import tempfile
@@ -21,6 +24,7 @@ from playground.auth.config import AuthConfig
 from playground.config import Environment, Settings
 from playground.course.counters import SQLCounter, count_sql
 from playground.course.server import serve
+from playground.database import create_engine
 from playground.main import create_app
 
 BASE_URL = "http://playground.test"
@@ -158,16 +162,79 @@ class Playground:
         await self.close()
 
 
-async def _create_database(workdir: Path) -> str:
-    """A throwaway database: a SQLite file, or a new database on ``TEST_DATABASE_URL``'s server."""
-    server = os.environ.get(TEST_DATABASE_URL)
-    if not server:
-        return f"sqlite+aiosqlite:///{workdir / 'playground.db'}"
-    url = make_url(server).set(database=f"playground_{uuid.uuid4().hex[:16]}")
+# One template per process (an xdist worker, a notebook kernel) and database server: migrated
+# by Alembic on first use, then copied for every playground instead of migrated again.
+_TEMPLATES: dict[tuple[int, str], str] = {}
+
+
+async def _admin(server: str, statement: str) -> None:
+    """Run one statement on the server's own database, outside a transaction."""
     admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    await admin.dispose()
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await admin.dispose()
+
+
+async def _migrate(database_url: str) -> None:
+    """``alembic upgrade head`` on a database, then close every connection to it."""
+    engine = create_engine(database_url)
+    try:
+        await migrations.upgrade(engine)
+    finally:
+        # Closing the last connection checkpoints a SQLite WAL into the file and removes it;
+        # PostgreSQL copies a template only while nobody is connected to it.
+        await engine.dispose()
+
+
+def _drop_at_exit(server: str, database: str) -> None:
+    # Best effort: the server may already be gone when this process exits.
+    with contextlib.suppress(Exception):
+        asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+async def _new_template(server: str | None) -> str:
+    """A freshly migrated template: a SQLite file's path, or a database name on ``server``."""
+    if not server:
+        folder = Path(tempfile.mkdtemp(prefix="playground-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = folder / "template.db"
+        await _migrate(f"sqlite+aiosqlite:///{path}")
+        return str(path)
+    name = f"playground_template_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    await _admin(server, f'CREATE DATABASE "{name}"')
+    atexit.register(_drop_at_exit, server, name)
+    await _migrate(make_url(server).set(database=name).render_as_string(hide_password=False))
+    return name
+
+
+async def _template(server: str | None) -> str:
+    """This process's migrated template for ``server`` (``None``: SQLite), made on first use."""
+    key = (os.getpid(), server or "")
+    if key not in _TEMPLATES:
+        made = await _new_template(server)
+        _TEMPLATES.setdefault(key, made)  # a concurrent start() may have stored one meanwhile
+    return _TEMPLATES[key]
+
+
+def _copy_sqlite(template: Path, target: Path) -> None:
+    wal = template.with_name(f"{template.name}-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise RuntimeError(f"{template} has pages in its WAL: a copy of the file would lack them")
+    shutil.copyfile(template, target)
+
+
+async def _create_database(workdir: Path) -> str:
+    """A throwaway copy of the migrated template: a SQLite file, or a database on the server."""
+    server = os.environ.get(TEST_DATABASE_URL)
+    template = await _template(server)
+    if not server:
+        path = workdir / "playground.db"
+        _copy_sqlite(Path(template), path)
+        return f"sqlite+aiosqlite:///{path}"
+    url = make_url(server).set(database=f"playground_{uuid.uuid4().hex[:16]}")
+    await _admin(server, f'CREATE DATABASE "{url.database}" TEMPLATE "{template}"')
     return url.render_as_string(hide_password=False)
 
 
@@ -176,34 +243,32 @@ async def _drop_database(database_url: str) -> None:
     url = make_url(database_url)
     if not server or url.get_backend_name() == "sqlite":
         return
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-    await admin.dispose()
+    await _admin(server, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
 
 
 async def start(
     *, settings: dict[str, Any] | None = None, auth: dict[str, Any] | None = None
 ) -> Playground:
-    """A fresh playground: a throwaway SQLite file migrated by Alembic, lifespan running.
+    """A fresh playground: a throwaway database, migrated by Alembic, lifespan running.
 
     ``settings`` and ``auth`` override fields of ``Settings`` and ``AuthConfig``; ``.env`` is
-    not read, so a notebook shows the same thing on every machine. With
-    ``PLAYGROUND_TEST_DATABASE_URL`` set (``make test-postgres``), each playground gets its own
-    new database on that PostgreSQL server instead.
+    not read, so a notebook shows the same thing on every machine. The database is a copy of
+    a template migrated once per process: a SQLite file, or, with
+    ``PLAYGROUND_TEST_DATABASE_URL`` set (``make test-postgres``), a new database on that
+    PostgreSQL server. A ``DATABASE_URL`` given in ``settings`` is migrated in place instead.
     """
     workdir = Path(tempfile.mkdtemp(prefix="playground-"))
+    overrides = settings or {}
+    own_database = "DATABASE_URL" in overrides
+    database_url = overrides["DATABASE_URL"] if own_database else await _create_database(workdir)
     app_settings = Settings(
         _env_file=None,
-        **{
-            "ENVIRONMENT": Environment.TEST,
-            "DATABASE_URL": await _create_database(workdir),
-            **(settings or {}),
-        },
+        **{"ENVIRONMENT": Environment.TEST, **overrides, "DATABASE_URL": database_url},
     )
     auth_config = AuthConfig(_env_file=None, **{**FAST_HASHING, **(auth or {})})
     app = create_app(app_settings, auth_config)
-    await migrations.upgrade(app.state.engine)
+    if own_database:
+        await migrations.upgrade(app.state.engine)
     lifespan = LifespanManager(app)
     await lifespan.__aenter__()
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)

@@ -6,7 +6,7 @@ from playground.config import Environment, SettingsError
 
 
 def test_defaults_are_the_development_secret_and_hs256() -> None:
-    config = AuthConfig(_env_file=None)  # type: ignore[call-arg]
+    config = AuthConfig(_env_file=None)
     assert config.JWT_SECRET.get_secret_value() == DEV_JWT_SECRET
     assert config.JWT_ALGORITHM == "HS256"
     assert DEV_JWT_SECRET not in repr(config)
@@ -43,16 +43,16 @@ def test_bad_value_stops_startup_naming_the_variable(
 
 @pytest.mark.parametrize("environment", [Environment.LOCAL, Environment.TEST])
 def test_undeployed_environments_accept_the_development_secret(environment: Environment) -> None:
-    AuthConfig(_env_file=None).check_for(environment)  # type: ignore[call-arg]
+    AuthConfig(_env_file=None).check_for(environment)
 
 
 @pytest.mark.parametrize("environment", [Environment.STAGING, Environment.PRODUCTION])
 def test_deployed_environments_accept_a_strong_secret(environment: Environment) -> None:
-    AuthConfig(_env_file=None, JWT_SECRET="s" * 32).check_for(environment)  # type: ignore[call-arg]
+    AuthConfig(_env_file=None, JWT_SECRET="s" * 32).check_for(environment)
 
 
 def test_secret_length_is_counted_in_bytes() -> None:
     # 11 Hangul syllables: 11 characters, 33 bytes in UTF-8.
-    AuthConfig(_env_file=None, JWT_SECRET="비" * 11).check_for(Environment.PRODUCTION)  # type: ignore[call-arg]
+    AuthConfig(_env_file=None, JWT_SECRET="비" * 11).check_for(Environment.PRODUCTION)
     with pytest.raises(SettingsError, match="at least 32 bytes"):
-        AuthConfig(_env_file=None, JWT_SECRET="s" * 31).check_for(Environment.PRODUCTION)  # type: ignore[call-arg]
+        AuthConfig(_env_file=None, JWT_SECRET="s" * 31).check_for(Environment.PRODUCTION)

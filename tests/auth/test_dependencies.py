@@ -20,6 +20,7 @@ from playground.auth import utils as auth_utils
 from playground.auth.models import AuthUser
 from playground.domains.posts.models import Post
 from playground.domains.profiles.models import Profile
+from tests.factories import create_user
 from tests.helpers import assert_error, count, deactivate, run
 
 
@@ -80,7 +81,7 @@ ATTACKS: dict[str, TokenFactory] = {
 
 @pytest.mark.parametrize("attack", ATTACKS)
 async def test_bad_token_is_401_invalid_token(pg: course.Playground, attack: str) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     token = ATTACKS[attack](pg, ada)
     response = await pg.client.get("/auth/users/me", headers={"Authorization": f"Bearer {token}"})
     assert_error(response, 401, "INVALID_TOKEN", bearer=True)
@@ -88,7 +89,7 @@ async def test_bad_token_is_401_invalid_token(pg: course.Playground, attack: str
 
 async def test_the_same_claims_signed_correctly_are_accepted(pg: course.Playground) -> None:
     # The control for the attacks above: only what they change makes them fail.
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     token = jwt.encode(_claims(ada.id), _secret(pg), algorithm="HS256")
     response = await pg.client.get("/auth/users/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
@@ -108,7 +109,7 @@ async def test_missing_token_is_401_invalid_token(
 
 
 async def test_token_of_a_deleted_user_is_401(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     await run(pg, delete(AuthUser).where(AuthUser.id == ada.id))
     response = await pg.client.get("/auth/users/me", headers=ada.headers)
     assert_error(response, 401, "INVALID_TOKEN", bearer=True)
@@ -116,7 +117,7 @@ async def test_token_of_a_deleted_user_is_401(pg: course.Playground) -> None:
 
 async def test_token_of_a_user_without_profile_is_401(pg: course.Playground) -> None:
     # The token data joins user and profile; a user row alone is not enough.
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     await run(pg, delete(Profile).where(Profile.user_id == ada.id))
     response = await pg.client.get("/auth/users/me", headers=ada.headers)
     assert_error(response, 401, "INVALID_TOKEN", bearer=True)
@@ -132,7 +133,7 @@ def test_subject_must_be_a_uuid_string() -> None:
 
 
 async def test_token_is_checked_with_one_query(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     with pg.count_sql() as sql:
         response = await pg.client.post(
             "/posts", json={"title": "t", "body": "b"}, headers=ada.headers
@@ -146,7 +147,7 @@ async def test_token_is_checked_with_one_query(pg: course.Playground) -> None:
 async def test_inactive_user_is_403_user_inactive_on_active_routes(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     await deactivate(pg, ada)
     response = await pg.client.post("/posts", json={"title": "t", "body": "b"}, headers=ada.headers)
     assert_error(response, 403, "USER_INACTIVE")
@@ -156,7 +157,7 @@ async def test_inactive_user_is_403_user_inactive_on_active_routes(
 async def test_inactive_creator_is_403_user_inactive_before_creator_check(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
     post = await pg.client.post("/posts", json={"title": "t", "body": "b"}, headers=ada.headers)
     await deactivate(pg, ada)
     response = await pg.client.get(
@@ -166,7 +167,7 @@ async def test_inactive_creator_is_403_user_inactive_before_creator_check(
 
 
 async def test_non_creator_is_403_user_not_creator(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await pg.client.post("/posts", json={"title": "t", "body": "b"}, headers=ada.headers)
     response = await pg.client.get(
         f"/users/{ada.id}/posts/{post.json()['id']}", headers=ada.headers

@@ -61,7 +61,10 @@ async def test_unknown_user_login_neither_blocks_the_loop_nor_leaks_existence() 
     health: dict[str, list[float]] = {"unknown": [], "wrong": []}
     async with await course.start(auth=PRODUCTION_HASHING) as pg:
         await pg.user("ada")
-        async with pg.serve() as base_url, httpx.AsyncClient(base_url=base_url) as client:
+        async with (
+            pg.serve() as base_url,
+            httpx.AsyncClient(base_url=base_url, timeout=60) as client,
+        ):
             await _flood(client, "ada", [], [])  # warm-up: connections, first queries
             for _ in range(ROUNDS):
                 for kind, username in (("unknown", "nobody"), ("wrong", "ada")):

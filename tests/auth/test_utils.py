@@ -7,7 +7,7 @@ import pytest
 from playground.auth import utils as auth_utils
 from playground.auth.config import AuthConfig
 
-CONFIG = AuthConfig(_env_file=None, JWT_EXPIRE_MINUTES=30)  # type: ignore[call-arg]
+CONFIG = AuthConfig(_env_file=None, JWT_EXPIRE_MINUTES=30)
 
 
 def test_access_token_round_trips_subject_and_times() -> None:
@@ -35,16 +35,14 @@ def test_expired_token_is_refused() -> None:
 
 
 def test_token_from_another_secret_is_refused() -> None:
-    other = AuthConfig(_env_file=None, JWT_SECRET="x" * 40)  # type: ignore[call-arg]
+    other = AuthConfig(_env_file=None, JWT_SECRET="x" * 40)
     token = auth_utils.create_access_token(user_id=uuid.uuid4(), config=other)
     with pytest.raises(jwt.InvalidSignatureError):
         auth_utils.decode_access_token(token, config=CONFIG)
 
 
 def test_password_hasher_uses_the_configured_argon2_cost() -> None:
-    config = AuthConfig(  # type: ignore[call-arg]
-        _env_file=None, PASSWORD_HASH_TIME_COST=2, PASSWORD_HASH_MEMORY_KIB=2048
-    )
+    config = AuthConfig(_env_file=None, PASSWORD_HASH_TIME_COST=2, PASSWORD_HASH_MEMORY_KIB=2048)
     hasher = auth_utils.PasswordHasher(config)
     hashed = hasher.hash("correct-horse-battery")
     assert hashed.startswith("$argon2id$")

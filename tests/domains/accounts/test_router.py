@@ -9,6 +9,7 @@ from playground.auth import dependencies as auth_dependencies
 from playground.auth.models import AuthUser
 from playground.auth.schemas import JWTData
 from playground.domains.profiles.models import Profile
+from tests.factories import create_user
 from tests.helpers import assert_error, assert_validation_error, count, deactivate, run
 
 PASSWORD = course.DEFAULT_PASSWORD
@@ -271,8 +272,8 @@ async def test_validation_error_does_not_echo_the_password(
 
 
 async def test_read_me_returns_the_token_user(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
-    await pg.user("bob")
+    ada = await create_user(pg, "ada")
+    await create_user(pg, "bob")
     response = await pg.client.get("/auth/users/me", headers=ada.headers)
     assert response.status_code == 200
     body = response.json()
@@ -298,7 +299,7 @@ async def test_read_me_for_a_user_deleted_after_the_token_check_is_401(
 
 
 async def test_read_me_shows_an_inactive_user_as_inactive(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     await deactivate(pg, ada)
     response = await pg.client.get("/auth/users/me", headers=ada.headers)
     assert response.status_code == 200

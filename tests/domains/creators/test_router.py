@@ -1,11 +1,12 @@
 import uuid
 
 from playground import course
+from tests.factories import create_user
 from tests.helpers import assert_error
 
 
 async def test_read_creator_is_the_same_profile_by_the_same_id(pg: course.Playground) -> None:
-    ada = await pg.user("ada", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
     creator = await pg.client.get(f"/creators/{ada.profile_id}")
     profile = await pg.client.get(f"/profiles/{ada.profile_id}")
     assert creator.status_code == 200
@@ -16,7 +17,7 @@ async def test_read_creator_is_the_same_profile_by_the_same_id(pg: course.Playgr
 async def test_read_creator_of_a_non_creator_is_404_profile_not_creator(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.get(f"/creators/{ada.profile_id}")
     assert_error(response, 404, "PROFILE_NOT_CREATOR")
 
@@ -30,7 +31,7 @@ async def test_read_creator_of_unknown_profile_is_404_profile_not_found(
 
 
 async def test_creator_status_follows_the_profile(pg: course.Playground) -> None:
-    ada = await pg.user("ada", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
     url = f"/creators/{ada.profile_id}"
     assert (await pg.client.get(url)).status_code == 200
     patched = await pg.client.patch(

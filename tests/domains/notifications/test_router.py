@@ -5,6 +5,7 @@ import pytest
 
 from playground import course
 from playground.domains.notifications.models import NotificationEmail
+from tests.factories import create_user
 from tests.helpers import assert_error, assert_validation_error, count, deactivate
 
 EMAIL = {"subject": "Hello", "body": "From the background"}
@@ -13,7 +14,7 @@ EMAIL = {"subject": "Hello", "body": "From the background"}
 async def test_queue_email_is_accepted_and_sent_in_the_background(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.post(f"/users/{ada.id}/email", json=EMAIL, headers=ada.headers)
     assert response.status_code == 202
     assert response.json() == {"status": "queued"}
@@ -32,7 +33,7 @@ async def test_queue_email_is_accepted_and_sent_in_the_background(
 
 
 async def test_the_sender_gets_the_queued_email(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     sent: list[dict[str, object]] = []
 
     async def recording_sender(*, user_id: uuid.UUID, subject: str, body: str) -> None:
@@ -46,7 +47,7 @@ async def test_the_sender_gets_the_queued_email(pg: course.Playground) -> None:
 async def test_failing_sender_marks_the_email_failed_after_a_202(
     pg: course.Playground, caplog: pytest.LogCaptureFixture
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
 
     async def broken_sender(*, user_id: uuid.UUID, subject: str, body: str) -> None:
         raise ConnectionError("mail server down")
@@ -64,15 +65,15 @@ async def test_failing_sender_marks_the_email_failed_after_a_202(
 async def test_default_sender_logs_the_email(
     pg: course.Playground, caplog: pytest.LogCaptureFixture
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     with caplog.at_level(logging.INFO, logger="playground.domains.notifications.service"):
         await pg.client.post(f"/users/{ada.id}/email", json=EMAIL, headers=ada.headers)
     assert f"email to {ada.id}: Hello" in caplog.messages
 
 
 async def test_outbox_lists_only_your_emails_oldest_first(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
-    bob = await pg.user("bob")
+    ada = await create_user(pg, "ada")
+    bob = await create_user(pg, "bob")
     for subject in ("first", "second"):
         await pg.client.post(
             f"/users/{ada.id}/email", json={"subject": subject, "body": "b"}, headers=ada.headers
@@ -84,22 +85,22 @@ async def test_outbox_lists_only_your_emails_oldest_first(pg: course.Playground)
 
 
 async def test_outbox_is_empty_at_first(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)
     assert (response.status_code, response.json()) == (200, [])
 
 
 async def test_queue_email_to_another_user_is_forbidden(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
-    bob = await pg.user("bob")
+    ada = await create_user(pg, "ada")
+    bob = await create_user(pg, "bob")
     response = await pg.client.post(f"/users/{bob.id}/email", json=EMAIL, headers=ada.headers)
     assert_error(response, 403, "USER_NOT_OWNER")
     assert await count(pg, NotificationEmail) == 0
 
 
 async def test_reading_another_users_outbox_is_forbidden(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
-    bob = await pg.user("bob")
+    ada = await create_user(pg, "ada")
+    bob = await create_user(pg, "bob")
     await pg.client.post(f"/users/{bob.id}/email", json=EMAIL, headers=bob.headers)
     response = await pg.client.get(f"/users/{bob.id}/emails", headers=ada.headers)
     assert_error(response, 403, "USER_NOT_OWNER")
@@ -109,7 +110,7 @@ async def test_reading_another_users_outbox_is_forbidden(pg: course.Playground) 
 async def test_notifications_without_token_are_401(
     pg: course.Playground, method: str, path: str
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.request(
         method, f"/users/{ada.id}/{path}", json=EMAIL if method == "POST" else None
     )
@@ -117,7 +118,7 @@ async def test_notifications_without_token_are_401(
 
 
 async def test_queue_email_bad_body_is_422_and_queues_nothing(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.post(
         f"/users/{ada.id}/email", json={"subject": "", "body": "x" * 5001}, headers=ada.headers
     )
@@ -132,13 +133,13 @@ async def test_queue_email_bad_body_is_422_and_queues_nothing(pg: course.Playgro
 
 
 async def test_notifications_with_non_uuid_user_id_are_422(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.get("/users/ada/emails", headers=ada.headers)
     assert_validation_error(response, (["path", "user_id"], "uuid_parsing"))
 
 
 async def test_inactive_user_cannot_queue_or_read_emails(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     await deactivate(pg, ada)
     queued = await pg.client.post(
         f"/users/{ada.id}/email", json={"subject": "s", "body": "b"}, headers=ada.headers

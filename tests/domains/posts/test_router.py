@@ -13,6 +13,7 @@ from playground.database import SessionDep
 from playground.domains.notifications.models import NotificationEmail
 from playground.domains.posts import dependencies as posts_dependencies
 from playground.domains.posts.models import Post, PostReview
+from tests.factories import create_user
 from tests.helpers import (
     assert_error,
     assert_validation_error,
@@ -27,7 +28,7 @@ from tests.helpers import (
 
 
 async def test_create_post_is_written_by_the_current_user(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.post(
         "/posts", json={"title": "Notes", "body": "On the engine"}, headers=ada.headers
     )
@@ -50,14 +51,14 @@ async def test_create_post_without_token_is_401(pg: course.Playground) -> None:
 
 
 async def test_create_post_by_inactive_user_is_403(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     await deactivate(pg, ada)
     response = await pg.client.post("/posts", json={"title": "t", "body": "b"}, headers=ada.headers)
     assert_error(response, 403, "USER_INACTIVE")
 
 
 async def test_create_post_bad_body_is_422(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.post("/posts", json={"title": "", "body": 5}, headers=ada.headers)
     assert_validation_error(
         response, (["body", "title"], "string_too_short"), (["body", "body"], "string_type")
@@ -72,7 +73,7 @@ async def test_create_post_bad_body_is_422(pg: course.Playground) -> None:
 
 
 async def test_list_posts_is_newest_first(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     ids = [(await create_post(pg, ada, title=f"t{n}"))["id"] for n in range(3)]
     # Posts made in one burst may share a timestamp: give them distinct ones.
     for n, post_id in enumerate(ids):
@@ -88,7 +89,7 @@ async def test_list_posts_is_newest_first(pg: course.Playground) -> None:
 
 
 async def test_read_post_is_public(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     response = await pg.client.get(f"/posts/{post['id']}")
     assert response.status_code == 200
@@ -109,7 +110,7 @@ async def test_read_post_with_non_uuid_id_is_422(pg: course.Playground) -> None:
 
 
 async def test_update_post_by_owner_replaces_title_and_body(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     response = await pg.client.put(
         f"/posts/{post['id']}", json={"title": "New", "body": "Text"}, headers=ada.headers
@@ -123,8 +124,8 @@ async def test_update_post_by_owner_replaces_title_and_body(pg: course.Playgroun
 
 
 async def test_update_post_by_non_owner_is_forbidden(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
-    bob = await pg.user("bob")
+    ada = await create_user(pg, "ada")
+    bob = await create_user(pg, "bob")
     post = await create_post(pg, ada)
     response = await pg.client.put(
         f"/posts/{post['id']}", json={"title": "Mine", "body": "now"}, headers=bob.headers
@@ -134,14 +135,14 @@ async def test_update_post_by_non_owner_is_forbidden(pg: course.Playground) -> N
 
 
 async def test_update_post_without_token_is_401(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     response = await pg.client.put(f"/posts/{post['id']}", json={"title": "t", "body": "b"})
     assert_error(response, 401, "INVALID_TOKEN", bearer=True)
 
 
 async def test_update_unknown_post_is_404(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.put(
         f"/posts/{uuid.uuid4()}", json={"title": "t", "body": "b"}, headers=ada.headers
     )
@@ -149,7 +150,7 @@ async def test_update_unknown_post_is_404(pg: course.Playground) -> None:
 
 
 async def test_update_post_is_a_full_replacement(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     response = await pg.client.put(
         f"/posts/{post['id']}", json={"title": "Only the title"}, headers=ada.headers
@@ -161,8 +162,8 @@ async def test_update_post_is_a_full_replacement(pg: course.Playground) -> None:
 
 
 async def test_delete_post_by_owner_removes_it_and_its_reviews(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
-    bob = await pg.user("bob")
+    ada = await create_user(pg, "ada")
+    bob = await create_user(pg, "bob")
     post = await create_post(pg, ada)
     review = await pg.client.post(
         f"/posts/{post['id']}/reviews", json={"rating": 5}, headers=bob.headers
@@ -176,8 +177,8 @@ async def test_delete_post_by_owner_removes_it_and_its_reviews(pg: course.Playgr
 
 
 async def test_delete_post_by_non_owner_is_forbidden(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
-    bob = await pg.user("bob")
+    ada = await create_user(pg, "ada")
+    bob = await create_user(pg, "bob")
     post = await create_post(pg, ada)
     response = await pg.client.delete(f"/posts/{post['id']}", headers=bob.headers)
     assert_error(response, 403, "USER_NOT_OWNER")
@@ -185,13 +186,13 @@ async def test_delete_post_by_non_owner_is_forbidden(pg: course.Playground) -> N
 
 
 async def test_delete_unknown_post_is_404(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.delete(f"/posts/{uuid.uuid4()}", headers=ada.headers)
     assert_error(response, 404, "POST_NOT_FOUND")
 
 
 async def test_delete_post_without_token_is_401(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     response = await pg.client.delete(f"/posts/{post['id']}")
     assert_error(response, 401, "INVALID_TOKEN", bearer=True)
@@ -201,8 +202,8 @@ async def test_delete_post_without_token_is_401(pg: course.Playground) -> None:
 
 
 async def test_create_review_and_list_reviews_oldest_first(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
-    bob = await pg.user("bob")
+    ada = await create_user(pg, "ada")
+    bob = await create_user(pg, "bob")
     post = await create_post(pg, ada)
     first = await pg.client.post(
         f"/posts/{post['id']}/reviews", json={"rating": 4, "comment": "Good"}, headers=bob.headers
@@ -234,7 +235,7 @@ async def test_list_reviews_of_unknown_post_is_404(pg: course.Playground) -> Non
 async def test_second_review_by_the_same_user_is_409_review_exists(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     url = f"/posts/{post['id']}/reviews"
     assert (await pg.client.post(url, json={"rating": 5}, headers=ada.headers)).status_code == 201
@@ -247,7 +248,7 @@ async def test_second_review_by_the_same_user_is_409_review_exists(
 async def test_concurrent_reviews_by_one_user_let_exactly_one_win(
     pg: course.Playground, attempts: int
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     responses = await asyncio.gather(
         *(
@@ -269,7 +270,7 @@ async def test_concurrent_reviews_by_one_user_let_exactly_one_win(
 async def test_review_rating_outside_1_to_5_is_422(
     pg: course.Playground, rating: object, kind: str
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     response = await pg.client.post(
         f"/posts/{post['id']}/reviews", json={"rating": rating}, headers=ada.headers
@@ -278,7 +279,7 @@ async def test_review_rating_outside_1_to_5_is_422(
 
 
 async def test_review_of_unknown_post_is_404(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.post(
         f"/posts/{uuid.uuid4()}/reviews", json={"rating": 3}, headers=ada.headers
     )
@@ -288,7 +289,7 @@ async def test_review_of_unknown_post_is_404(pg: course.Playground) -> None:
 async def test_review_without_token_is_401_and_by_inactive_user_is_403(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     url = f"/posts/{post['id']}/reviews"
     assert_error(await pg.client.post(url, json={"rating": 3}), 401, "INVALID_TOKEN", bearer=True)
@@ -314,7 +315,7 @@ async def test_post_deleted_after_the_check_is_404_not_500(
     pg: course.Playground, method: str, suffix: str, json: dict[str, Any] | None
 ) -> None:
     """Another request deletes the post between ``valid_post_id`` and the write."""
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
 
     async def vanishing_post(post_id: uuid.UUID, session: SessionDep) -> Post:
@@ -334,7 +335,7 @@ async def test_post_deleted_after_the_check_is_404_not_500(
 
 
 async def test_read_user_post_returns_the_creators_own_post(pg: course.Playground) -> None:
-    ada = await pg.user("ada", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
     post = await create_post(pg, ada)
     response = await pg.client.get(f"/users/{ada.id}/posts/{post['id']}", headers=ada.headers)
     assert response.status_code == 200
@@ -342,7 +343,7 @@ async def test_read_user_post_returns_the_creators_own_post(pg: course.Playgroun
 
 
 async def test_read_user_post_records_a_notification(pg: course.Playground) -> None:
-    ada = await pg.user("ada", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
     post = await create_post(pg, ada)
     response = await pg.client.get(f"/users/{ada.id}/posts/{post['id']}", headers=ada.headers)
     assert response.status_code == 200
@@ -358,7 +359,7 @@ async def test_read_user_post_records_a_notification(pg: course.Playground) -> N
 async def test_read_user_post_decodes_the_token_once(pg: course.Playground) -> None:
     # Three dependencies need the token (owner, active creator, the route itself):
     # FastAPI's per-request cache resolves ``parse_jwt_data`` once.
-    ada = await pg.user("ada", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
     post = await create_post(pg, ada)
     with (
         course.count_calls(auth_utils, "decode_access_token") as decodes,
@@ -371,8 +372,8 @@ async def test_read_user_post_decodes_the_token_once(pg: course.Playground) -> N
 
 
 async def test_read_user_post_of_another_author_is_forbidden(pg: course.Playground) -> None:
-    ada = await pg.user("ada", creator=True)
-    bob = await pg.user("bob", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
+    bob = await create_user(pg, "bob", creator=True)
     post = await create_post(pg, ada)
     response = await pg.client.get(f"/users/{ada.id}/posts/{post['id']}", headers=bob.headers)
     assert_error(response, 403, "USER_NOT_OWNER")
@@ -380,8 +381,8 @@ async def test_read_user_post_of_another_author_is_forbidden(pg: course.Playgrou
 
 async def test_read_user_post_under_another_user_id_is_404(pg: course.Playground) -> None:
     # Ada owns the post, but the path names Bob as its author: no such post under Bob.
-    ada = await pg.user("ada", creator=True)
-    bob = await pg.user("bob", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
+    bob = await create_user(pg, "bob", creator=True)
     post = await create_post(pg, ada)
     response = await pg.client.get(f"/users/{bob.id}/posts/{post['id']}", headers=ada.headers)
     assert_error(response, 404, "POST_NOT_FOUND")
@@ -390,7 +391,7 @@ async def test_read_user_post_under_another_user_id_is_404(pg: course.Playground
 async def test_read_user_post_by_owner_who_is_not_a_creator_is_forbidden(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     post = await create_post(pg, ada)
     response = await pg.client.get(f"/users/{ada.id}/posts/{post['id']}", headers=ada.headers)
     assert_error(response, 403, "USER_NOT_CREATOR")
@@ -398,7 +399,7 @@ async def test_read_user_post_by_owner_who_is_not_a_creator_is_forbidden(
 
 
 async def test_read_user_post_by_inactive_creator_is_forbidden(pg: course.Playground) -> None:
-    ada = await pg.user("ada", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
     post = await create_post(pg, ada)
     await deactivate(pg, ada)
     response = await pg.client.get(f"/users/{ada.id}/posts/{post['id']}", headers=ada.headers)
@@ -408,7 +409,7 @@ async def test_read_user_post_by_inactive_creator_is_forbidden(pg: course.Playgr
 async def test_read_user_post_unknown_post_is_404_and_no_token_is_401(
     pg: course.Playground,
 ) -> None:
-    ada = await pg.user("ada", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
     unknown = await pg.client.get(f"/users/{ada.id}/posts/{uuid.uuid4()}", headers=ada.headers)
     assert_error(unknown, 404, "POST_NOT_FOUND")
     post = await create_post(pg, ada)
@@ -417,7 +418,7 @@ async def test_read_user_post_unknown_post_is_404_and_no_token_is_401(
 
 
 async def test_read_user_post_with_non_uuid_user_id_is_422(pg: course.Playground) -> None:
-    ada = await pg.user("ada", creator=True)
+    ada = await create_user(pg, "ada", creator=True)
     post = await create_post(pg, ada)
     response = await pg.client.get(f"/users/ada/posts/{post['id']}", headers=ada.headers)
     assert_validation_error(response, (["path", "user_id"], "uuid_parsing"))

@@ -3,6 +3,7 @@ import uuid
 import pytest
 
 from playground import course
+from tests.factories import create_user
 from tests.helpers import assert_error, assert_validation_error, deactivate
 
 
@@ -35,7 +36,7 @@ async def test_read_profile_with_non_uuid_id_is_422(pg: course.Playground) -> No
 
 
 async def test_update_own_profile_changes_only_the_fields_sent(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     url = f"/profiles/{ada.profile_id}"
     response = await pg.client.patch(url, json={"bio": "Analyst"}, headers=ada.headers)
     assert response.status_code == 200
@@ -53,7 +54,7 @@ async def test_update_own_profile_changes_only_the_fields_sent(pg: course.Playgr
 
 
 async def test_update_profile_with_empty_body_changes_nothing(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     url = f"/profiles/{ada.profile_id}"
     before = (await pg.client.get(url)).json()
     response = await pg.client.patch(url, json={}, headers=ada.headers)
@@ -65,8 +66,8 @@ async def test_update_profile_with_empty_body_changes_nothing(pg: course.Playgro
 
 
 async def test_update_profile_of_another_user_is_forbidden(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
-    bob = await pg.user("bob")
+    ada = await create_user(pg, "ada")
+    bob = await create_user(pg, "bob")
     response = await pg.client.patch(
         f"/profiles/{ada.profile_id}", json={"is_creator": True}, headers=bob.headers
     )
@@ -75,13 +76,13 @@ async def test_update_profile_of_another_user_is_forbidden(pg: course.Playground
 
 
 async def test_update_profile_without_token_is_401(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.patch(f"/profiles/{ada.profile_id}", json={"bio": "x"})
     assert_error(response, 401, "INVALID_TOKEN", bearer=True)
 
 
 async def test_update_profile_by_inactive_user_is_403(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     await deactivate(pg, ada)
     response = await pg.client.patch(
         f"/profiles/{ada.profile_id}", json={"bio": "x"}, headers=ada.headers
@@ -90,7 +91,7 @@ async def test_update_profile_by_inactive_user_is_403(pg: course.Playground) -> 
 
 
 async def test_update_unknown_profile_is_404(pg: course.Playground) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.patch(
         f"/profiles/{uuid.uuid4()}", json={"bio": "x"}, headers=ada.headers
     )
@@ -112,6 +113,6 @@ async def test_update_unknown_profile_is_404(pg: course.Playground) -> None:
 async def test_update_profile_bad_field_is_422(
     pg: course.Playground, body: dict[str, object], loc: list[str], kind: str
 ) -> None:
-    ada = await pg.user("ada")
+    ada = await create_user(pg, "ada")
     response = await pg.client.patch(f"/profiles/{ada.profile_id}", json=body, headers=ada.headers)
     assert_validation_error(response, (loc, kind))
