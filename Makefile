@@ -21,7 +21,7 @@ help:
 	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
 	@echo "make serve      install, migrate, run the API under uvicorn (PORT=$(PORT))"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
-	@echo "make bench      measure notebooks, throughput, SQL/JWT counts, pings -> BENCHMARKS.md"
+	@echo "make bench      measure notebooks, throughput under wrk, SQL/JWT counts, pings -> BENCHMARKS.md"
 	@echo "make migration m=<slug>  autogenerate a migration"
 	@echo "make requirements        re-pin requirements/*.txt from pyproject.toml"
 
@@ -84,8 +84,19 @@ postgres-checks:
 serve: migrate
 	$(BIN)/uvicorn playground.main:app --host 127.0.0.1 --port $(PORT) --log-config logging.ini
 
-# A benchmark, not a test: writes BENCHMARKS.md from one run.
+# A benchmark, not a test: writes BENCHMARKS.md from one run. The load generator is wrk
+# (Debian package wrk), installed when missing and running as root.
 bench: install
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "bench: installing the load generator (Debian package wrk)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq wrk >/dev/null 2>&1 \
+	      || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
+	  fi; \
+	  command -v wrk >/dev/null || { \
+	    echo "bench: wrk not found. Install it (sudo apt-get install wrk)," >&2; \
+	    echo "or run as root so that make bench can install it." >&2; exit 2; }; }
 	$(BIN)/python -m tests.bench
 
 notebooks: install

@@ -4,56 +4,74 @@ A benchmark, not a test: nothing here asserts a timing. Run with ``python -m tes
 """
 
 import asyncio
+import importlib.util
 import os
 import platform
+import queue
+import re
 import shutil
 import socket
-import statistics
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+import aiosqlite
 import httpx
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
-from playground import course, migrations
+from playground import course, database, migrations
 from playground.auth import utils as auth_utils
+from playground.auth.models import AuthUser
 from playground.config import Settings
+from playground.domains.posts.models import Post
 from playground.main import create_app
 
 ROOT = Path(__file__).parents[1]
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 OUTPUT = ROOT / "BENCHMARKS.md"
-CLIENTS = 16
-REQUESTS_PER_ROUTE = 1500
+# Written by hand from a profile (see its header): a profiler is not part of the pinned set.
+WHERE_THE_TIME_GOES = Path(__file__).with_name("bench_profile.md")
+WRK_CONNECTIONS = 16
+WRK_THREADS = 2
+WRK_SECONDS = 8
+WRK_WARMUP_SECONDS = 2
+WRK_TIMEOUT_SECONDS = 30
+SEEDED_POSTS = 50
 PING_N = 10
 PING_DELAY = 0.1
 NBVAL = ["--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q", "-n", "auto"]
+NBVAL += ["-p", "playground.course.nbval_ipc"]  # the same kernels as `make test` (IPC)
+SANITIZE = ROOT / "playground" / "course" / "nbval_sanitize.cfg"
 
 
 # ---------------------------------------------------------------- notebooks
 
 
-def _pytest_wall(paths: list[Path], cwd: Path, sanitize: Path) -> float:
+def _pytest_wall(paths: list[Path], cwd: Path) -> tuple[float, str]:
+    """Wall time of strict nbval over ``paths`` and pytest's outcome ("16 passed")."""
     started = time.perf_counter()
     command = [sys.executable, "-m", "pytest", *NBVAL, "--dist", "loadfile"]
-    command += ["--nbval-sanitize-with", str(sanitize), *map(str, paths)]
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - started
+    command += ["--nbval-sanitize-with", str(SANITIZE), *map(str, paths)]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    outcome = re.search(r"(\d+ \w+(?:, \d+ \w+)*) in [\d.]+s", done.stdout)
+    return seconds, outcome[1] if outcome else f"pytest exited {done.returncode}"
 
 
-def notebook_times() -> tuple[float, float, dict[str, float]]:
+def notebook_times() -> tuple[tuple[float, str], tuple[float, str], dict[str, float | None]]:
     """Strict nbval wall time of the course, of as many trivial notebooks, and each notebook's."""
-    sanitize = ROOT / "notebooks" / "sanitize.cfg"
-    suite = _pytest_wall(NOTEBOOKS, ROOT, sanitize)
+    suite = _pytest_wall(NOTEBOOKS, ROOT)
     with tempfile.TemporaryDirectory() as folder:
         trivial = []
         for index in range(len(NOTEBOOKS)):
@@ -64,28 +82,31 @@ def notebook_times() -> tuple[float, float, dict[str, float]]:
             path = Path(folder) / f"trivial_{index:02d}.ipynb"
             nbformat.write(notebook, path)  # type: ignore[no-untyped-call]
             trivial.append(path)
-        shutil.copy(ROOT / "notebooks" / "conftest.py", folder)  # the same kernels (IPC)
-        floor = _pytest_wall(trivial, Path(folder), sanitize)
+        floor = _pytest_wall(trivial, Path(folder))
         each = {}
         for notebook in NOTEBOOKS:
             copy = Path(folder) / "run" / notebook.name
             copy.parent.mkdir(exist_ok=True)
             shutil.copy(notebook, copy)
-            shutil.copy(sanitize, copy.parent)
             # Run where the original lives: notebooks read files next to themselves.
             each[notebook.name] = _execute_elsewhere(copy, notebook.parent)
     return suite, floor, each
 
 
-def _execute_elsewhere(copy: Path, cwd: Path) -> float:
+def _execute_elsewhere(copy: Path, cwd: Path) -> float | None:
+    """Seconds to execute a notebook top to bottom; ``None`` when a cell raised."""
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(copy, as_version=4)  # type: ignore[no-untyped-call]
     client = NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
     )
     started = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    except CellExecutionError:
+        return None
     return time.perf_counter() - started
 
 
@@ -94,10 +115,19 @@ def _execute_elsewhere(copy: Path, cwd: Path) -> float:
 
 @dataclass
 class Load:
-    path: str
+    route: str
     rps: float
     p50_ms: float
     p99_ms: float
+
+
+@dataclass
+class Served:
+    """A seeded uvicorn process and what wrk needs to call its routes."""
+
+    base_url: str
+    pid: int
+    targets: list[tuple[str, str, dict[str, str]]]  # (route template, path, headers)
 
 
 def _free_port() -> int:
@@ -106,114 +136,218 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _load(base_url: str, path: str, headers: dict[str, str]) -> Load:
-    latencies: list[float] = []
-    queue = iter(range(REQUESTS_PER_ROUTE))
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
-
-        async def worker() -> None:
-            for _ in queue:
-                started = time.perf_counter()
-                response = await client.get(path, headers=headers)
-                latencies.append(time.perf_counter() - started)
-                response.raise_for_status()
-
-        for _ in range(CLIENTS):  # warm up connections
-            (await client.get(path, headers=headers)).raise_for_status()
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CLIENTS)))
-        elapsed = time.perf_counter() - started
-    latencies.sort()
-    return Load(
-        path=path,
-        rps=len(latencies) / elapsed,
-        p50_ms=statistics.median(latencies) * 1000,
-        p99_ms=latencies[int(len(latencies) * 0.99) - 1] * 1000,
-    )
+def wrk_version() -> str:
+    """``wrk -v`` prints its version and exits non-zero; the first line is enough."""
+    done = subprocess.run([_wrk(), "-v"], capture_output=True, text=True)
+    return (done.stdout or done.stderr).splitlines()[0].split(" Copyright")[0]
 
 
-async def served_throughput() -> list[Load]:
-    """uvicorn in its own process on loopback; CLIENTS concurrent keep-alive clients."""
+def _wrk() -> str:
+    path = shutil.which("wrk")
+    if path is None:
+        raise SystemExit("bench: wrk not found; run through `make bench`, which installs it")
+    return path
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        raise ValueError(f"bench: unexpected wrk latency {text!r}")
+    return float(match[1]) * _UNITS[match[2]]
+
+
+def run_wrk(url: str, headers: dict[str, str], seconds: int) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) from one wrk run; any non-2xx response or error stops it."""
+    command = [_wrk(), f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    command += [f"--timeout={WRK_TIMEOUT_SECONDS}s"]  # a slow response is a latency, not an error
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    report = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in report or "Socket errors" in report:
+        raise SystemExit(f"bench: wrk saw failures on {url}:\n{report}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", report)[1])  # type: ignore[index]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", report, re.M)[1])  # type: ignore[index]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", report, re.M)[1])  # type: ignore[index]
+    return rps, p50, p99
+
+
+@contextmanager
+def served_app() -> Iterator[Served]:
+    """uvicorn (one worker) on loopback over a migrated throwaway SQLite database, seeded."""
     folder = Path(tempfile.mkdtemp(prefix="playground-bench-"))
     database_url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
-    engine_app = create_app(Settings(_env_file=None, DATABASE_URL=database_url))
-    await migrations.upgrade(engine_app.state.engine)
-    await engine_app.state.engine.dispose()
+    asyncio.run(_migrate(database_url))
     port = _free_port()
     env = {**os.environ, "PLAYGROUND_DATABASE_URL": database_url, "PLAYGROUND_ENVIRONMENT": "local"}
-    server = subprocess.Popen(  # noqa: ASYNC220 - started once, not awaited
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "playground.main:app",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-        cwd=folder,
-    )
+    command = [sys.executable, "-m", "uvicorn", "playground.main:app", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", "1", "--log-level", "warning"]
+    server = subprocess.Popen([*command, "--no-access-log"], env=env, cwd=folder)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-            for _ in range(200):
-                try:
-                    (await client.get("/health")).raise_for_status()
-                    break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.05)
-            user = {
-                "username": "bench",
-                "email": "bench@example.com",
-                "password": "bench-password",
-                "first_name": "Bench",
-            }
-            user_id = (await client.post("/auth/users", json=user)).json()["id"]
-            token = (
-                await client.post(
-                    "/auth/token", data={"username": "bench", "password": "bench-password"}
-                )
-            ).json()["access_token"]
-            headers = {"Authorization": f"Bearer {token}"}
-            me = await client.get("/auth/users/me", headers=headers)
-            me.raise_for_status()
-            post = await client.post("/posts", json={"title": "t", "body": "b"}, headers=headers)
-            post_id = post.json()["id"]
-            profile_id = await _profile_id(database_url, user_id)
-            patched = await client.patch(
-                f"/profiles/{profile_id}", json={"is_creator": True}, headers=headers
-            )
-            patched.raise_for_status()
-        results = []
-        for path, auth in (
-            ("/health", False),
-            (f"/posts/{post_id}", False),
-            (f"/users/{user_id}/posts/{post_id}", True),
-        ):
-            results.append(await _load(base_url, path, headers if auth else {}))
-        return results
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            _wait_until_up(client)
+            targets = _seed(client)
+        yield Served(base_url=base_url, pid=server.pid, targets=targets)
     finally:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
 
 
-async def _profile_id(database_url: str, user_id: str) -> str:
-    from sqlalchemy import text
-    from sqlalchemy.ext.asyncio import create_async_engine
+async def _migrate(database_url: str) -> None:
+    app = create_app(Settings(_env_file=None, DATABASE_URL=database_url))
+    await migrations.upgrade(app.state.engine)
+    await app.state.engine.dispose()
 
-    engine = create_async_engine(database_url)
-    async with engine.connect() as connection:
-        row = await connection.execute(
-            text("SELECT id FROM profile WHERE user_id = :id"), {"id": uuid.UUID(user_id).hex}
-        )
-        value = row.scalar_one()
-    await engine.dispose()
-    return str(uuid.UUID(value))
+
+def _wait_until_up(client: httpx.Client) -> None:
+    for _ in range(200):
+        try:
+            client.get("/health").raise_for_status()
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise SystemExit("bench: uvicorn did not start")
+
+
+def _seed(client: httpx.Client) -> list[tuple[str, str, dict[str, str]]]:
+    """A creator with posts (through the API), and the three routes to load."""
+    user = {"username": "bench", "email": "bench@example.com", "password": "bench-password"}
+    registered = client.post("/auth/users", json={**user, "first_name": "Bench"})
+    account = registered.raise_for_status().json()
+    user_id, profile_id = account["id"], account["profile_id"]
+    login = {"username": user["username"], "password": user["password"]}
+    token = client.post("/auth/token", data=login).raise_for_status().json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    post_ids = [
+        client.post("/posts", json={"title": f"t{i}", "body": "b" * 500}, headers=headers)
+        .raise_for_status()
+        .json()["id"]
+        for i in range(SEEDED_POSTS)
+    ]
+    client.patch(
+        f"/profiles/{profile_id}", json={"is_creator": True}, headers=headers
+    ).raise_for_status()
+    post_id = post_ids[len(post_ids) // 2]
+    return [
+        ("/health", "/health", {}),
+        ("/posts/{post_id}", f"/posts/{post_id}", {}),
+        ("/users/{user_id}/posts/{post_id}", f"/users/{user_id}/posts/{post_id}", headers),
+    ]
+
+
+def served_throughput() -> list[Load]:
+    """Each route under wrk, after a short warm-up, against one seeded uvicorn process."""
+    with served_app() as served:
+        loads = []
+        for route, path, headers in served.targets:
+            run_wrk(served.base_url + path, headers, WRK_WARMUP_SECONDS)
+            rps, p50, p99 = run_wrk(served.base_url + path, headers, WRK_SECONDS)
+            loads.append(Load(route=route, rps=rps, p50_ms=p50, p99_ms=p99))
+        return loads
+
+
+# ---------------------------------------------------------------- one read, layer by layer
+
+LAYER_READS = 2000
+LAYER_CONCURRENCY = 16
+POST_SQL = "SELECT id, author_id, title, body, created_at, updated_at FROM post WHERE id = ?"
+
+Read = Callable[[], Awaitable[object]]
+
+
+async def _cpu_per_read(read: Read) -> tuple[float, float]:
+    """(reads/s, CPU ms per read of the whole process) for LAYER_READS reads, 16 at a time."""
+    left = LAYER_READS // 10
+
+    async def worker() -> None:
+        nonlocal left
+        while left > 0:
+            left -= 1
+            await read()
+
+    await asyncio.gather(*(worker() for _ in range(LAYER_CONCURRENCY)))  # warm up
+    left = LAYER_READS
+    cpu, wall = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(LAYER_CONCURRENCY)))
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return LAYER_READS / wall, cpu / LAYER_READS * 1000
+
+
+async def read_layers() -> list[tuple[str, float, float]]:
+    """One post read by id four ways, from the app's ORM call down to sqlite3 in a thread."""
+    folder = Path(tempfile.mkdtemp(prefix="playground-layers-"))
+    path = folder / "layers.db"
+    engine = database.create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        await migrations.upgrade(engine)
+        sessionmaker = database.create_sessionmaker(engine)
+        async with sessionmaker() as session:
+            author = AuthUser(
+                username="x", email="x@example.com", password_hash="-", first_name="x"
+            )
+            session.add(author)
+            await session.flush()
+            post = Post(author_id=author.id, title="t", body="b" * 500)
+            session.add(post)
+            await session.commit()
+        post_id = post.id
+
+        async def orm() -> object:
+            async with sessionmaker() as session:
+                return await session.get(Post, post_id)
+
+        statement = select(Post.__table__).where(Post.__table__.c.id == post_id)
+
+        async def core() -> object:
+            async with engine.connect() as connection:
+                return (await connection.execute(statement)).first()
+
+        connections: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for _ in range(LAYER_CONCURRENCY):
+            connections.put_nowait(await aiosqlite.connect(path))
+
+        async def raw_aiosqlite() -> object:
+            db = await connections.get()
+            try:
+                async with db.execute(POST_SQL, (post_id.hex,)) as cursor:
+                    return await cursor.fetchall()
+            finally:
+                connections.put_nowait(db)
+
+        threaded: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        for _ in range(LAYER_CONCURRENCY):
+            threaded.put(sqlite3.connect(path, check_same_thread=False))
+
+        def blocking_read() -> object:
+            db = threaded.get()
+            try:
+                return db.execute(POST_SQL, (post_id.hex,)).fetchall()
+            finally:
+                threaded.put(db)
+
+        async def raw_thread() -> object:
+            return await run_in_threadpool(blocking_read)
+
+        rows = []
+        for name, read in (
+            ("ORM: `AsyncSession.get(Post, id)` (what the app does)", orm),
+            ("Core: `AsyncConnection.execute(select(post))`", core),
+            ("aiosqlite: `execute` + `fetchall`, no SQLAlchemy", raw_aiosqlite),
+            ("sqlite3 in the thread pool (`run_in_threadpool`)", raw_thread),
+        ):
+            rows.append((name, *await _cpu_per_read(read)))
+        while not connections.empty():
+            await connections.get_nowait().close()
+        while not threaded.empty():
+            threaded.get_nowait().close()
+        return rows
+    finally:
+        await engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- counts per route
@@ -300,13 +434,55 @@ async def pings() -> list[tuple[str, float]]:
 # ---------------------------------------------------------------- report
 
 
+def served_lines(loads: list[Load]) -> list[str]:
+    """The served section: the client, then one row per route and the two ratios."""
+    health, post, chained = loads
+    return [
+        f"## Served by uvicorn, driven by wrk ({wrk_version()})",
+        "",
+        f"- Client: wrk, {WRK_CONNECTIONS} connections, {WRK_THREADS} threads, "
+        f"{WRK_SECONDS} s per route after a {WRK_WARMUP_SECONDS} s warm-up, keep-alive",
+        f"- Server: one uvicorn worker ({_uvicorn_stack()}), access log off, on 127.0.0.1; "
+        f"a migrated throwaway SQLite database seeded with one creator and {SEEDED_POSTS} posts",
+        "- Client and server share the machine (wrk takes CPU from the server too)",
+        "",
+        "| route | requests/s | p50 (ms) | p99 (ms) | vs `/health` |",
+        "|---|---|---|---|---|",
+        *(
+            f"| `{load.route}` | {load.rps:.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | "
+            f"{load.rps / health.rps:.2f} |"
+            for load in loads
+        ),
+        "",
+        f"- `/posts/{{post_id}}` ÷ `/health`: **{post.rps / health.rps:.2f}×**",
+        f"- `/users/{{user_id}}/posts/{{post_id}}` ÷ `/posts/{{post_id}}`: "
+        f"**{chained.rps / post.rps:.2f}×**",
+        "",
+    ]
+
+
+def _uvicorn_stack() -> str:
+    """What uvicorn's ``auto`` loop and HTTP settings pick in this environment."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio loop"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return f"{loop}, {http}"
+
+
 def main() -> None:
+    if sys.argv[1:] == ["served"]:  # only the served section, to stdout
+        print("\n".join(served_lines(served_throughput())))
+        return
+    if sys.argv[1:] == ["layers"]:
+        for name, rate, cpu in asyncio.run(read_layers()):
+            print(f"{cpu:6.2f} ms CPU/read {rate:6.0f} reads/s  {name}")
+        return
     started = time.perf_counter()
     suite, floor, each = notebook_times()
-    loads = asyncio.run(served_throughput())
+    loads = served_throughput()
+    layers = asyncio.run(read_layers())
     counts = asyncio.run(counts_per_route())
     ping_ratios = asyncio.run(pings())
-    packages = ["fastapi", "starlette", "pydantic", "sqlalchemy", "uvicorn", "httpx", "nbval"]
+    packages = ["fastapi", "starlette", "pydantic", "sqlalchemy", "uvicorn", "aiosqlite", "nbval"]
     lines = [
         "# Benchmarks",
         "",
@@ -322,24 +498,31 @@ def main() -> None:
         "",
         "| what | wall time (s) |",
         "|---|---|",
-        f"| the course: {len(NOTEBOOKS)} notebooks | {suite:.1f} |",
-        f"| floor: {len(NOTEBOOKS)} trivial notebooks importing the same libraries | {floor:.1f} |",
-        f"| the course over the floor | {suite / floor:.2f}× |",
+        f"| the course: {len(NOTEBOOKS)} notebooks ({suite[1]}) | {suite[0]:.1f} |",
+        f"| floor: {len(NOTEBOOKS)} trivial notebooks importing the same libraries "
+        f"({floor[1]}) | {floor[0]:.1f} |",
+        f"| the course over the floor | {suite[0] / floor[0]:.2f}× |",
         "",
         "| notebook | execution time (s) |",
         "|---|---|",
-        *(f"| `{name}` | {seconds:.1f} |" for name, seconds in each.items()),
-        "",
-        f"## Served by uvicorn on loopback ({CLIENTS} concurrent clients, "
-        f"{REQUESTS_PER_ROUTE} requests each; client and server share the machine)",
-        "",
-        "| route | requests/s | p50 (ms) | p99 (ms) | throughput vs `/health` |",
-        "|---|---|---|---|---|",
         *(
-            f"| `{load.path if load.path == '/health' else _template(load.path)}` | "
-            f"{load.rps:.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | "
-            f"{load.rps / loads[0].rps:.2f} |"
-            for load in loads
+            f"| `{name}` | {'a cell raised' if seconds is None else f'{seconds:.1f}'} |"
+            for name, seconds in each.items()
+        ),
+        "",
+        *served_lines(loads),
+        WHERE_THE_TIME_GOES.read_text().strip(),
+        "",
+        f"## One read of a post by id, layer by layer ({LAYER_CONCURRENCY} at a time, in-process)",
+        "",
+        "CPU of the whole process (event loop and driver threads) per read, "
+        f"over {LAYER_READS} reads.",
+        "",
+        "| how | reads/s | CPU per read (ms) | CPU vs the ORM |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | {rate:.0f} | {cpu:.2f} | {cpu / layers[0][2]:.2f} |"
+            for name, rate, cpu in layers
         ),
         "",
         "## SQL statements and JWT decodes per request (counted in-process)",
@@ -360,14 +543,6 @@ def main() -> None:
     ]
     OUTPUT.write_text("\n".join(lines))
     print(f"wrote {OUTPUT.relative_to(ROOT)}")
-
-
-def _template(path: str) -> str:
-    parts = path.strip("/").split("/")
-    names = {"posts": "{post_id}", "users": "{user_id}"}
-    return "/" + "/".join(
-        names.get(parts[i - 1], part) if i % 2 else part for i, part in enumerate(parts)
-    )
 
 
 if __name__ == "__main__":

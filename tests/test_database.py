@@ -1,7 +1,8 @@
 import uuid
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Executable, event, insert
+from sqlalchemy import Executable, event, insert, text
 from sqlalchemy.exc import IntegrityError
 
 from playground import course
@@ -68,3 +69,14 @@ def test_sqlite_pragmas_are_set_only_on_sqlite() -> None:
     postgres = create_engine("postgresql+asyncpg://playground@localhost/playground")
     assert event.contains(sqlite.sync_engine, "connect", _sqlite_pragmas)
     assert not event.contains(postgres.sync_engine, "connect", _sqlite_pragmas)
+
+
+async def test_sqlite_connections_use_wal_with_synchronous_normal(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'pragmas.db'}")
+    try:
+        async with engine.connect() as connection:
+            journal = await connection.scalar(text("PRAGMA journal_mode"))
+            synchronous = await connection.scalar(text("PRAGMA synchronous"))
+    finally:
+        await engine.dispose()
+    assert (journal, synchronous) == ("wal", 1)  # 1 is NORMAL

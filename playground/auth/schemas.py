@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, EmailStr, Field, SecretStr, StringConstraints, field_validator
+from pydantic import EmailStr, Field, HttpUrl, SecretStr, StringConstraints, field_validator
 
 from playground.auth.constants import MusicBand
 from playground.models import CustomModel
@@ -29,7 +29,8 @@ class UserCreate(CustomModel):
     # ``int`` and still hold ``None``.
     age: int | None = Field(default=None, ge=18, le=150)
     favorite_band: MusicBand | None = None
-    website: AnyUrl | None = Field(default=None, max_length=2048)
+    # A link shown on a profile: http(s) only (``AnyUrl`` would take ``javascript:``).
+    website: HttpUrl | None = Field(default=None, max_length=2048)
 
     @field_validator("email")
     @classmethod

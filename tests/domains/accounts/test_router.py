@@ -62,6 +62,21 @@ async def test_register_optional_fields_default_to_null(pg: course.Playground) -
     assert (body["age"], body["favorite_band"], body["website"]) == (None, None, None)
 
 
+@pytest.mark.parametrize("website", ["ftp://files.example.org", "javascript:alert(1)"])
+async def test_register_refuses_a_website_that_is_not_http(
+    pg: course.Playground, website: str
+) -> None:
+    response = await pg.register("ada", website=website)
+    assert_validation_error(response, (["body", "website"], "url_scheme"))
+
+
+async def test_register_stores_the_normalised_website(pg: course.Playground) -> None:
+    response = await pg.register("ada", website="HTTPS://Ada.DEV")
+    assert response.status_code == 201
+    assert response.json()["website"] == "https://ada.dev/"
+    assert await run(pg, select(AuthUser.website)) == [("https://ada.dev/",)]
+
+
 async def test_register_strips_and_lowercases_the_username(pg: course.Playground) -> None:
     response = await pg.register("  Ada_Lovelace  ", email="ada@example.com")
     assert response.status_code == 201
