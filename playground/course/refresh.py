@@ -13,11 +13,14 @@ def refresh_notebook(path: Path, *, timeout: int = 300) -> float:
     import nbformat
     from nbclient import NotebookClient
 
+    from playground.course.nbval_ipc import IpcKernelManager
+
     notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     client = NotebookClient(
         notebook,
         timeout=timeout,
         kernel_name="python3",
+        kernel_manager_class=IpcKernelManager,
         record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
