@@ -36,8 +36,6 @@ $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt pyproject.tom
 	# No news pop-up in this project's JupyterLab (the setting lives in .venv, not in ~).
 	$(BIN)/jupyter labextension disable --level=sys_prefix \
 		"@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
-	# Build matplotlib's font cache now, not on stderr inside a notebook's first plot.
-	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot" 2>/dev/null
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -63,7 +61,7 @@ pytest: install
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report
 
-test: lint typecheck pytest
+test: lint typecheck pytest test-rerun
 
 # A learner's Shift+Enter twice, and Run All twice without a restart: nothing may raise.
 test-rerun: install
