@@ -3,18 +3,17 @@
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+
+from playground.course.nbval_ipc import IpcKernelManager
 
 
-def refresh_notebook(path: Path, *, timeout: int = 300) -> float:
-    """Re-execute a notebook in place, in its own folder (as nbval does); returns seconds.
-
-    No timing metadata is written, so a refresh changes only what the cells print.
-    """
-    import nbformat
-    from nbclient import NotebookClient
-
-    from playground.course.nbval_ipc import IpcKernelManager
-
+def notebook_client(path: Path, *, timeout: int) -> tuple[Any, NotebookClient]:
+    """The notebook at ``path`` and a client that runs it in its own folder (as nbval does),
+    on a kernel over IPC, without timing metadata."""
     notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     client = NotebookClient(
         notebook,
@@ -24,6 +23,12 @@ def refresh_notebook(path: Path, *, timeout: int = 300) -> float:
         record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
+    return notebook, client
+
+
+def refresh_notebook(path: Path, *, timeout: int = 300) -> float:
+    """Re-execute a notebook in place; returns seconds. Only what the cells print changes."""
+    notebook, client = notebook_client(path, timeout=timeout)
     started = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - started

@@ -9,11 +9,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from playground.course.nbval_ipc import IpcKernelManager
+from playground.course.refresh import notebook_client
 
 _COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -27,14 +25,7 @@ class RerunReport:
 
 def rerun_notebook(path: Path, *, timeout: int = 120) -> RerunReport:
     """Each code cell twice in a row, then every cell once more, in one kernel."""
-    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
-    client = NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name="python3",
-        kernel_manager_class=IpcKernelManager,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
+    notebook, client = notebook_client(path, timeout=timeout)
     report = RerunReport(notebook=path.name)
     code = [(index, cell) for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
     report.cells = len(code)
