@@ -1,5 +1,6 @@
 import os
 import re
+import shutil
 import sqlite3
 import uuid
 from pathlib import Path
@@ -35,10 +36,11 @@ async def test_each_playground_has_its_own_database(pg: course.Playground) -> No
     assert await pg.sql("SELECT count(*) FROM auth_user") == [(0,)]
 
 
-async def test_playgrounds_are_copies_of_a_template_migrated_once_per_process(
-    monkeypatch: pytest.MonkeyPatch,
+async def test_playgrounds_are_copies_of_a_template_migrated_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(harness, "_TEMPLATES", {})  # as in a process that has started none
+    monkeypatch.setattr(harness, "_SQLITE_TEMPLATES", tmp_path)  # and a user who has none
     with course.count_calls(migrations, "upgrade") as upgrades:
         async with await course.start() as first, await course.start() as second:
             await create_user(first, "ada")
@@ -48,6 +50,30 @@ async def test_playgrounds_are_copies_of_a_template_migrated_once_per_process(
         async with await course.start() as third:
             assert await count(third, AuthUser) == 0  # the copies never wrote to the template
     assert upgrades.calls == 1
+
+
+async def test_the_sqlite_template_serves_every_process_until_a_migration_changes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if os.environ.get(course.TEST_DATABASE_URL):
+        pytest.skip("PostgreSQL: a template database per process")
+    folder, scripts = tmp_path / "templates", tmp_path / "migrations"
+    shutil.copytree(harness._MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(harness, "_SQLITE_TEMPLATES", folder)
+    monkeypatch.setattr(harness, "_MIGRATIONS", scripts)
+    monkeypatch.setattr(harness, "_TEMPLATES", {})
+    with course.count_calls(migrations, "upgrade") as upgrades:
+        async with await course.start():
+            pass
+        harness._TEMPLATES.clear()  # another process: it finds the file and copies it
+        async with await course.start():
+            pass
+    assert upgrades.calls == 1
+    made = sorted(path.name for path in folder.iterdir())
+    assert made == [f"{harness._schema_key()}.db"]  # no draft left behind
+    first = next(scripts.glob("versions/*.py"))
+    first.write_text(first.read_text() + "\n# edited\n")
+    assert f"{harness._schema_key()}.db" not in made  # an edited migration: another template
 
 
 def test_a_sqlite_template_with_pages_in_its_wal_is_not_copied(tmp_path: Path) -> None:

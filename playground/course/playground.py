@@ -3,6 +3,7 @@
 import asyncio
 import atexit
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -10,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,6 @@ from fastapi import FastAPI
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from playground import migrations
 from playground.auth.config import AuthConfig
 from playground.config import Environment, Settings
 from playground.course.counters import SQLCounter, count_sql
@@ -162,9 +163,13 @@ class Playground:
         await self.close()
 
 
-# One template per process (an xdist worker, a notebook kernel) and database server: migrated
-# by Alembic on first use, then copied for every playground instead of migrated again.
+# One migrated template per database server, copied for every playground instead of migrated
+# again. SQLite's is a file shared by every process of this user (notebook kernels, xdist
+# workers) and named after what the schema depends on, so a kernel that finds it neither
+# imports Alembic nor migrates; PostgreSQL's is a database per process, dropped at exit.
 _TEMPLATES: dict[tuple[int, str], str] = {}
+_MIGRATIONS = Path(__file__).parents[1] / "migrations"
+_SQLITE_TEMPLATES = Path(tempfile.gettempdir()) / f"playground-templates-{os.getuid()}"
 
 
 async def _admin(server: str, statement: str) -> None:
@@ -179,6 +184,8 @@ async def _admin(server: str, statement: str) -> None:
 
 async def _migrate(database_url: str) -> None:
     """``alembic upgrade head`` on a database, then close every connection to it."""
+    from playground import migrations  # Alembic: imported only when a template is made
+
     engine = create_engine(database_url)
     try:
         await migrations.upgrade(engine)
@@ -194,14 +201,38 @@ def _drop_at_exit(server: str, database: str) -> None:
         asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
+def _schema_key() -> str:
+    """A digest of what a migrated schema depends on: the migration files, SQLAlchemy, Alembic."""
+    digest = hashlib.sha256()
+    for path in sorted(_MIGRATIONS.rglob("*")):
+        if path.suffix in {".py", ".mako"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(_MIGRATIONS).as_posix().encode())
+            digest.update(path.read_bytes())
+    for package in ("sqlalchemy", "alembic"):
+        digest.update(f"{package}=={metadata.version(package)}".encode())
+    return digest.hexdigest()[:16]
+
+
+async def _sqlite_template() -> Path:
+    """The migrated SQLite template for the current migrations, made once for this user."""
+    folder = _SQLITE_TEMPLATES
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = folder / f"{_schema_key()}.db"
+    if not path.exists():
+        # Migrate a private file, then rename it into place: no process sees it half made.
+        draft = folder / f"{path.stem}.{os.getpid()}-{uuid.uuid4().hex[:8]}.draft"
+        try:
+            await _migrate(f"sqlite+aiosqlite:///{draft}")
+            draft.replace(path)
+        finally:
+            draft.unlink(missing_ok=True)
+    return path
+
+
 async def _new_template(server: str | None) -> str:
     """A freshly migrated template: a SQLite file's path, or a database name on ``server``."""
     if not server:
-        folder = Path(tempfile.mkdtemp(prefix="playground-template-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        path = folder / "template.db"
-        await _migrate(f"sqlite+aiosqlite:///{path}")
-        return str(path)
+        return str(await _sqlite_template())
     name = f"playground_template_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     await _admin(server, f'CREATE DATABASE "{name}"')
     atexit.register(_drop_at_exit, server, name)
@@ -268,6 +299,8 @@ async def start(
     auth_config = AuthConfig(_env_file=None, **{**FAST_HASHING, **(auth or {})})
     app = create_app(app_settings, auth_config)
     if own_database:
+        from playground import migrations
+
         await migrations.upgrade(app.state.engine)
     lifespan = LifespanManager(app)
     await lifespan.__aenter__()

@@ -7,13 +7,14 @@ from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
+from nbval.plugin import coalesce_streams
 
 from playground.course.nbval_ipc import IpcKernelManager
 
 
 def notebook_client(path: Path, *, timeout: int) -> tuple[Any, NotebookClient]:
     """The notebook at ``path`` and a client that runs it in its own folder (as nbval does),
-    on a kernel over IPC, without timing metadata."""
+    on a kernel over IPC, without timing metadata, killed at the end as nbval kills its own."""
     notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     client = NotebookClient(
         notebook,
@@ -21,17 +22,22 @@ def notebook_client(path: Path, *, timeout: int) -> tuple[Any, NotebookClient]:
         kernel_name="python3",
         kernel_manager_class=IpcKernelManager,
         record_timing=False,
+        shutdown_kernel="immediate",
         resources={"metadata": {"path": str(path.parent)}},
     )
     return notebook, client
 
 
 def refresh_notebook(path: Path, *, timeout: int = 300) -> float:
-    """Re-execute a notebook in place; returns seconds. Only what the cells print changes."""
+    """Re-execute a notebook in place; returns seconds. Only what the cells print changes,
+    and a cell's stdout (or stderr) is stored in one piece however it arrived."""
     notebook, client = notebook_client(path, timeout=timeout)
     started = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - started
+    for cell in notebook.cells:
+        if cell.cell_type == "code":  # stored as nbval compares them: one stream per name
+            cell.outputs = coalesce_streams(cell.outputs)
     nbformat.write(notebook, path)  # type: ignore[no-untyped-call]
     return elapsed
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from playground import course
+from playground.config import get_settings
 
 NeedsToken = Callable[[Any], bool]
 CHECKER = "n00_checker"
@@ -27,12 +28,15 @@ async def _without_token(pg: course.Playground) -> dict[tuple[str, str], int]:
     post = await pg.client.post("/posts", json={"title": "t", "body": "b"}, headers=user.headers)
     post.raise_for_status()
     ids = {"post_id": post.json()["id"], "user_id": user.id, "profile_id": user.profile_id}
+    # Only the status matters here: the pings need not wait their PING_DELAY_SECONDS.
+    no_wait = pg.settings.model_copy(update={"PING_DELAY_SECONDS": 0})
     statuses = {}
-    for route in course.routes(pg.app):
-        for method in route.methods.split(","):
-            body: dict[str, str] | None = {} if method in {"POST", "PUT", "PATCH"} else None
-            response = await pg.client.request(method, route.path.format(**ids), json=body)
-            statuses[(method, route.path)] = response.status_code
+    with pg.override(get_settings, lambda: no_wait):
+        for route in course.routes(pg.app):
+            for method in route.methods.split(","):
+                body: dict[str, str] | None = {} if method in {"POST", "PUT", "PATCH"} else None
+                response = await pg.client.request(method, route.path.format(**ids), json=body)
+                statuses[(method, route.path)] = response.status_code
     return statuses
 
 
