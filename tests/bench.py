@@ -62,7 +62,9 @@ SANITIZE = ROOT / "playground" / "course" / "nbval_sanitize.cfg"
 def _pytest_wall(paths: list[Path], cwd: Path) -> tuple[float, str]:
     """Wall time of strict nbval over ``paths`` and pytest's outcome ("16 passed")."""
     started = time.perf_counter()
-    command = [sys.executable, "-m", "pytest", *NBVAL, "--dist", "loadfile"]
+    command = [sys.executable, "-m", "pytest", *NBVAL, "--dist", "loadfile", f"--rootdir={cwd}"]
+    # Without --rootdir, the sanitize file's path makes "/" the root, every notebook outside
+    # the project gets the same node id, and xdist runs one of them ("1 passed").
     command += ["--nbval-sanitize-with", str(SANITIZE), *map(str, paths)]
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - started
