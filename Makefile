@@ -79,7 +79,12 @@ postgres-checks:
 	$(BIN)/alembic check
 	$(BIN)/python -m pytest -n auto --dist loadfile tests
 
+# A local S3-compatible server (moto) on S3_PORT for attachments, stopped with the app.
+S3_PORT ?= 9000
 serve: migrate
+	$(BIN)/moto_server -H 127.0.0.1 -p $(S3_PORT) >/dev/null 2>&1 & S3=$$!; \
+	trap 'kill $$S3' EXIT INT TERM; \
+	PLAYGROUND_AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) PLAYGROUND_AWS_CREATE_BUCKET=true \
 	$(BIN)/uvicorn playground.main:app --host 127.0.0.1 --port $(PORT) --log-config logging.ini
 
 # A benchmark, not a test: writes BENCHMARKS.md from one run. The load generator is wrk

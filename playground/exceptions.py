@@ -67,3 +67,11 @@ class Conflict(PlaygroundError):
     status_code = HTTPStatus.CONFLICT
     code = "CONFLICT"
     detail = "Conflict"
+
+
+class ServiceUnavailable(PlaygroundError):
+    """An outside system the request needs is down or too slow; try again later."""
+
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    code = "SERVICE_UNAVAILABLE"
+    detail = "Service unavailable"

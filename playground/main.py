@@ -1,5 +1,6 @@
 """The app factory: every notebook, test and server builds its app here."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,9 +14,13 @@ from playground import syllabus
 from playground.auth import utils as auth_utils
 from playground.auth.config import AuthConfig, load_auth_config
 from playground.auth.router import router as auth_router
+from playground.aws import client as aws_client
+from playground.aws.config import AwsConfig, load_aws_config
+from playground.aws.exceptions import StorageUnavailable
 from playground.config import Settings, load_settings
 from playground.database import create_engine, create_sessionmaker
 from playground.domains.accounts.router import router as accounts_router
+from playground.domains.attachments.router import router as attachments_router
 from playground.domains.creators.router import router as creators_router
 from playground.domains.notifications import service as notifications_service
 from playground.domains.notifications.router import router as notifications_router
@@ -25,6 +30,8 @@ from playground.domains.profiles.router import router as profiles_router
 from playground.handlers import register_exception_handlers
 from playground.models import CustomModel
 from playground.openapi import document_validation_errors
+
+logger = logging.getLogger(__name__)
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -36,17 +43,30 @@ class Health(CustomModel):
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
+    """Set up once per app what every request shares; requests get it as ``request.state``."""
     hasher: auth_utils.PasswordHasher = app.state.password_hasher
     await run_in_threadpool(lambda: hasher.dummy_hash)  # made now, not in the first bad login
-    yield
+    aws_config: AwsConfig = app.state.aws_config
+    async with aws_client.open_storage(aws_config) as storage:
+        if aws_config.CREATE_BUCKET:
+            try:
+                await storage.ensure_bucket()
+            except StorageUnavailable:  # start anyway: attachments answer 503 until S3 is up
+                logger.warning("S3 is unavailable at start-up; bucket not checked")
+        yield {"storage": storage}
     await app.state.engine.dispose()
 
 
-def create_app(settings: Settings | None = None, auth_config: AuthConfig | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    auth_config: AuthConfig | None = None,
+    aws_config: AwsConfig | None = None,
+) -> FastAPI:
     """Build an app from its settings; nothing global is mutated, so apps can coexist."""
     settings = settings or load_settings()
     auth_config = auth_config or load_auth_config()
+    aws_config = aws_config or load_aws_config()
     auth_config.check_for(settings.ENVIRONMENT)
     docs = settings.show_docs
     app = FastAPI(
@@ -61,6 +81,7 @@ def create_app(settings: Settings | None = None, auth_config: AuthConfig | None 
     engine = create_engine(settings.DATABASE_URL)
     app.state.settings = settings
     app.state.auth_config = auth_config
+    app.state.aws_config = aws_config
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.password_hasher = auth_utils.PasswordHasher(auth_config)
@@ -72,6 +93,7 @@ def create_app(settings: Settings | None = None, auth_config: AuthConfig | None 
         auth_router,
         accounts_router,
         posts_router,
+        attachments_router,
         profiles_router,
         creators_router,
         notifications_router,

@@ -1,6 +1,7 @@
 """Access rules are declared once, in the dependency chain: every route that takes a token and
 changes something refuses an inactive user, found by walking the app's route table."""
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +48,8 @@ async def test_the_walk_finds_every_write_that_takes_a_token(pg: course.Playgrou
         ("POST", "/posts/{post_id}/reviews"),
         ("PATCH", "/profiles/{profile_id}"),
         ("POST", "/users/{user_id}/email"),
+        ("POST", "/posts/{post_id}/attachments"),
+        ("POST", "/posts/{post_id}/attachments/{attachment_id}/complete"),
     }
     assert ("POST", "/auth/token") not in found  # takes no token
 
@@ -64,7 +67,12 @@ async def test_every_write_that_takes_a_token_refuses_an_inactive_user(
     ada = await create_user(pg, "ada", creator=True)
     post = await create_post(pg, ada, title="Kept", body="As it was")
     await deactivate(pg, ada)
-    values = {"post_id": post["id"], "profile_id": ada.profile_id, "user_id": ada.id}
+    values = {
+        "post_id": post["id"],
+        "profile_id": ada.profile_id,
+        "user_id": ada.id,
+        "attachment_id": uuid.uuid4(),  # refused before it is looked up
+    }
     for method, route in token_writes(pg):
         path = route.path.format(**values)  # a new path parameter must be added to `values`
         response = await pg.client.request(method, path, json={}, headers=ada.headers)

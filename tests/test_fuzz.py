@@ -22,7 +22,9 @@ from sqlalchemy import select
 
 from playground import course, migrations
 from playground.auth.config import AuthConfig
+from playground.aws.config import AwsConfig
 from playground.config import Environment, Settings
+from playground.course import s3
 from playground.domains.profiles.models import Profile
 from playground.main import create_app
 from tests.factories import create_user
@@ -50,6 +52,13 @@ APP = create_app(
         PING_DELAY_SECONDS=0,
     ),
     AuthConfig(_env_file=None, **FAST_HASHING),
+    # A real local S3: attachments answer 201/200/409, not 503 for a storage that is not there.
+    AwsConfig(
+        _env_file=None,
+        ENDPOINT_URL=s3.shared().endpoint_url,
+        BUCKET="playground-fuzz",
+        CREATE_BUCKET=True,
+    ),
 )
 
 

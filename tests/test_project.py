@@ -42,10 +42,12 @@ def test_readme_maps_every_notebook_and_marks_which_exist() -> None:
 
 def test_env_example_documents_every_setting() -> None:
     from playground.auth.config import AuthConfig
+    from playground.aws.config import AwsConfig
     from playground.config import Settings
 
     example = (ROOT / ".env.example").read_text()
-    for prefix, model in (("PLAYGROUND_", Settings), ("PLAYGROUND_AUTH_", AuthConfig)):
+    models = (("PLAYGROUND_", Settings), ("PLAYGROUND_AUTH_", AuthConfig))
+    for prefix, model in (*models, ("PLAYGROUND_AWS_", AwsConfig)):
         for name in model.model_fields:
             assert f"{prefix}{name}=" in example, name
 

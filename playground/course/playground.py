@@ -22,6 +22,7 @@ from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from playground.auth.config import AuthConfig
+from playground.aws.config import AwsConfig
 from playground.config import Environment, Settings
 from playground.course.counters import SQLCounter, count_sql
 from playground.course.server import serve
@@ -55,6 +56,7 @@ class Playground:
     client: httpx.AsyncClient
     settings: Settings
     auth_config: AuthConfig
+    aws_config: AwsConfig
     workdir: Path
     _lifespan: LifespanManager
 
@@ -139,7 +141,7 @@ class Playground:
 
     def new_app(self) -> FastAPI:
         """Another app instance on the same settings and database (e.g. to serve it)."""
-        app = create_app(self.settings, self.auth_config)
+        app = create_app(self.settings, self.auth_config, self.aws_config)
         app.dependency_overrides.update(self.app.dependency_overrides)
         app.state.email_sender = self.app.state.email_sender
         return app
@@ -277,8 +279,26 @@ async def _drop_database(database_url: str) -> None:
     await _admin(server, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
 
 
+def _local_s3(*, start: bool) -> dict[str, Any]:
+    """This process's local S3 server and a bucket of the playground's own; or, unless asked
+    for, an address where nothing listens (file storage then answers 503, quickly)."""
+    from playground.course import s3
+
+    if not start:
+        return {"ENDPOINT_URL": s3.NOWHERE, "CREATE_BUCKET": False}
+    return {
+        "ENDPOINT_URL": s3.shared().endpoint_url,
+        "BUCKET": f"playground-{uuid.uuid4().hex[:12]}",
+        "CREATE_BUCKET": True,
+    }
+
+
 async def start(
-    *, settings: dict[str, Any] | None = None, auth: dict[str, Any] | None = None
+    *,
+    settings: dict[str, Any] | None = None,
+    auth: dict[str, Any] | None = None,
+    aws: dict[str, Any] | None = None,
+    s3: bool = False,
 ) -> Playground:
     """A fresh playground: a throwaway database, migrated by Alembic, lifespan running.
 
@@ -297,19 +317,23 @@ async def start(
         **{"ENVIRONMENT": Environment.TEST, **overrides, "DATABASE_URL": database_url},
     )
     auth_config = AuthConfig(_env_file=None, **{**FAST_HASHING, **(auth or {})})
-    app = create_app(app_settings, auth_config)
+    aws_config = AwsConfig(_env_file=None, **{**_local_s3(start=s3), **(aws or {})})
+    app = create_app(app_settings, auth_config, aws_config)
     if own_database:
         from playground import migrations
 
         await migrations.upgrade(app.state.engine)
-    lifespan = LifespanManager(app)
+    lifespan = LifespanManager(app, startup_timeout=30)
     await lifespan.__aenter__()
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
+    # ``lifespan.app`` hands the lifespan's state to every request; ``app`` alone would not.
+    transport = httpx.ASGITransport(app=lifespan.app)
+    client = httpx.AsyncClient(transport=transport, base_url=BASE_URL)
     return Playground(
         app=app,
         client=client,
         settings=app_settings,
         auth_config=auth_config,
+        aws_config=aws_config,
         workdir=workdir,
         _lifespan=lifespan,
     )

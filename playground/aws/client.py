@@ -1,0 +1,122 @@
+"""The S3 client the app uses to talk to the outside world.
+
+One aiobotocore client per app, opened in the lifespan and shared by every request. It owns
+what a good client module owns: timeouts (connect, read, and one bound on the whole call,
+retries included), retries, and mapping the SDK's errors to the app's one error shape (503
+``STORAGE_UNAVAILABLE``), so no route ever waits unbounded or answers 500 because S3 is down.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, TypeVar
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import get_session
+from botocore.exceptions import BotoCoreError, ClientError
+from fastapi import Depends, Request
+
+from playground.aws.config import AwsConfig
+from playground.aws.exceptions import StorageUnavailable
+from playground.aws.schemas import PresignedUrl, StoredObject
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class S3Storage:
+    """Presigned URLs for the client's own uploads and downloads, and what S3 holds."""
+
+    def __init__(self, *, client: Any, config: AwsConfig) -> None:
+        self._client = client
+        self._config = config
+
+    @property
+    def bucket(self) -> str:
+        return self._config.BUCKET
+
+    async def _call(self, operation: str, call: Awaitable[T]) -> T:
+        """Await an SDK call within the configured bound; S3 down or slow is a 503."""
+        try:
+            async with asyncio.timeout(self._config.CALL_TIMEOUT_SECONDS):
+                return await call
+        except (TimeoutError, BotoCoreError) as exc:
+            logger.warning("S3 %s failed: %s", operation, type(exc).__name__)
+            raise StorageUnavailable() from None
+
+    def _expires_at(self) -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=self._config.PRESIGN_EXPIRES_SECONDS)
+
+    async def presign_upload(self, *, key: str, content_type: str) -> PresignedUrl:
+        """A PUT URL that stores one object of this type under ``key``, until it expires."""
+        url = await self._client.generate_presigned_url(
+            "put_object",
+            Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type},
+            ExpiresIn=self._config.PRESIGN_EXPIRES_SECONDS,
+        )
+        headers = {"Content-Type": content_type}
+        return PresignedUrl(url=url, method="PUT", headers=headers, expires_at=self._expires_at())
+
+    async def presign_download(self, *, key: str) -> PresignedUrl:
+        """A GET URL for the object under ``key``, until it expires."""
+        url = await self._client.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": key},
+            ExpiresIn=self._config.PRESIGN_EXPIRES_SECONDS,
+        )
+        return PresignedUrl(url=url, method="GET", headers={}, expires_at=self._expires_at())
+
+    async def stat(self, *, key: str) -> StoredObject | None:
+        """What S3 holds under ``key`` (a real HEAD request), or ``None`` if nothing."""
+        try:
+            head = await self._call(
+                "head_object", self._client.head_object(Bucket=self.bucket, Key=key)
+            )
+        except ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status == 404:
+                return None
+            logger.warning("S3 head_object answered %s", status)
+            raise StorageUnavailable() from None
+        return StoredObject(size=head["ContentLength"], content_type=head.get("ContentType"))
+
+    async def ensure_bucket(self) -> None:
+        """Create the bucket if it is missing (local servers start empty)."""
+        try:
+            await self._call("head_bucket", self._client.head_bucket(Bucket=self.bucket))
+        except ClientError:
+            await self._call("create_bucket", self._client.create_bucket(Bucket=self.bucket))
+
+
+@asynccontextmanager
+async def open_storage(config: AwsConfig) -> AsyncIterator[S3Storage]:
+    """One S3 client for the app's lifetime (its connection pool is shared by all requests)."""
+    session = get_session()
+    client_config = AioConfig(
+        connect_timeout=config.CONNECT_TIMEOUT_SECONDS,
+        read_timeout=config.READ_TIMEOUT_SECONDS,
+        retries={"max_attempts": config.MAX_ATTEMPTS, "mode": "standard"},
+        signature_version="s3v4",
+        s3={"addressing_style": "path"},
+    )
+    async with session.create_client(
+        "s3",
+        region_name=config.REGION,
+        endpoint_url=config.ENDPOINT_URL,
+        aws_access_key_id=config.ACCESS_KEY_ID.get_secret_value(),
+        aws_secret_access_key=config.SECRET_ACCESS_KEY.get_secret_value(),
+        config=client_config,
+    ) as client:
+        yield S3Storage(client=client, config=config)
+
+
+def get_storage(request: Request) -> S3Storage:
+    """The app's S3 client, handed to each request through the lifespan state."""
+    storage: S3Storage = request.state.storage
+    return storage
+
+
+StorageDep = Annotated[S3Storage, Depends(get_storage)]

@@ -1,0 +1,126 @@
+"""A local S3-compatible server for the course and the tests: moto's server mode on 127.0.0.1.
+
+Real protocol, no internet: the app's aiobotocore client, boto3 and plain HTTP (presigned URLs)
+all talk to it over loopback. One server per process, started on first use; each playground
+gets its own bucket.
+"""
+
+import asyncio
+import atexit
+import logging
+import socket
+import threading
+import urllib.request
+
+from moto.server import ThreadedMotoServer
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class LocalS3:
+    """A moto server on a free loopback port; ``stop()`` and ``start()`` to stage an outage."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self._server: ThreadedMotoServer | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> None:
+        if self._server is None:
+            logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on stderr
+            self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+            self._server.start()
+            # The first S3 request loads moto's backend; pay for it here, not in a lesson.
+            urllib.request.urlopen(self.endpoint_url, timeout=30).close()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+
+# Port 1 (tcpmux) on loopback: nothing listens there, so a connection is refused at once.
+NOWHERE = "http://127.0.0.1:1"
+
+
+_lock = threading.Lock()
+_shared: LocalS3 | None = None
+
+
+def shared() -> LocalS3:
+    """This process's local S3 server, started on first use and stopped at exit."""
+    global _shared
+    with _lock:
+        if _shared is None:
+            _shared = LocalS3()
+            _shared.start()
+            atexit.register(_shared.stop)
+        return _shared
+
+
+class DelayingProxy:
+    """A TCP proxy on loopback that holds every answer from upstream for ``delay`` seconds.
+
+    Put between the app and S3, it makes S3 slow without touching either: what a slow
+    dependency does to everyone else can then be measured.
+    """
+
+    def __init__(self, *, upstream_port: int, delay: float) -> None:
+        self.upstream_port = upstream_port
+        self.delay = delay
+        self._server: asyncio.Server | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        assert self._server is not None, "start() first"
+        port = self._server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+
+    async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        upstream_r, upstream_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        asked = asyncio.Event()  # a request went up since the last answer came down
+
+        async def up() -> None:
+            while chunk := await client_r.read(65536):
+                asked.set()
+                upstream_w.write(chunk)
+                await upstream_w.drain()
+
+        async def down() -> None:
+            while chunk := await upstream_r.read(65536):
+                if asked.is_set():  # the first bytes of an answer: hold them
+                    asked.clear()
+                    await asyncio.sleep(self.delay)
+                client_w.write(chunk)
+                await client_w.drain()
+
+        tasks = [asyncio.create_task(up()), asyncio.create_task(down())]
+        try:  # either side closing ends the connection
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            client_w.close()
+            upstream_w.close()

@@ -1,0 +1,92 @@
+from fastapi import APIRouter, status
+
+from playground.auth import exceptions as auth_exceptions
+from playground.aws import exceptions as aws_exceptions
+from playground.aws.client import StorageDep
+from playground.database import SessionDep
+from playground.domains.attachments import exceptions, service
+from playground.domains.attachments.dependencies import OwnedAttachment
+from playground.domains.attachments.models import PostAttachment
+from playground.domains.attachments.schemas import (
+    AttachmentCreate,
+    AttachmentDownload,
+    AttachmentResponse,
+    AttachmentUpload,
+)
+from playground.domains.posts import dependencies as posts_dependencies
+from playground.domains.posts import exceptions as posts_exceptions
+from playground.exceptions import MalformedBody
+from playground.openapi import error_responses
+
+router = APIRouter(prefix="/posts/{post_id}/attachments", tags=["attachments"])
+
+_OWNER_ERRORS = (
+    auth_exceptions.InvalidToken,
+    auth_exceptions.UserInactive,
+    auth_exceptions.UserNotOwner,
+    posts_exceptions.PostNotFound,
+)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AttachmentUpload,
+    summary="Start an upload to your post",
+    responses=error_responses(MalformedBody, *_OWNER_ERRORS),
+)
+async def create_attachment(
+    post: posts_dependencies.OwnedPost,
+    data: AttachmentCreate,
+    session: SessionDep,
+    storage: StorageDep,
+) -> AttachmentUpload:
+    """Record the attachment and answer a presigned PUT URL: the bytes go straight to S3."""
+    attachment = await service.create(session=session, post_id=post.id, data=data)
+    upload = await storage.presign_upload(
+        key=attachment.object_key, content_type=attachment.content_type
+    )
+    return AttachmentUpload(attachment=AttachmentResponse.model_validate(attachment), upload=upload)
+
+
+@router.post(
+    "/{attachment_id}/complete",
+    response_model=AttachmentResponse,
+    summary="Confirm an upload",
+    responses=error_responses(
+        *_OWNER_ERRORS,
+        exceptions.AttachmentNotFound,
+        exceptions.AttachmentNotUploaded,
+        aws_exceptions.StorageUnavailable,
+    ),
+)
+async def complete_attachment(
+    attachment: OwnedAttachment, session: SessionDep, storage: StorageDep
+) -> PostAttachment:
+    """Ask S3 whether the object is there with the declared size, then mark it uploaded."""
+    stored = await storage.stat(key=attachment.object_key)
+    if stored is None or stored.size != attachment.size:
+        raise exceptions.AttachmentNotUploaded()
+    return await service.mark_uploaded(session=session, attachment=attachment)
+
+
+@router.get(
+    "",
+    response_model=list[AttachmentDownload],
+    summary="List a post's files",
+    responses=error_responses(posts_exceptions.PostNotFound),
+)
+async def list_attachments(
+    post: posts_dependencies.ValidPost, session: SessionDep, storage: StorageDep
+) -> list[AttachmentDownload]:
+    """The uploaded attachments, each with a presigned GET URL that expires."""
+    attachments = await service.list_uploaded(session=session, post_id=post.id)
+    return [
+        AttachmentDownload.model_validate(
+            {
+                **AttachmentResponse.model_validate(attachment).model_dump(),
+                "download": await storage.presign_download(key=attachment.object_key),
+            }
+        )
+        for attachment in attachments
+    ]
