@@ -1,5 +1,6 @@
 """Notebook 00's exercise: find the routes that need a token, from their dependency trees."""
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ async def _without_token(pg: course.Playground) -> dict[tuple[str, str], int]:
     post = await pg.client.post("/posts", json={"title": "t", "body": "b"}, headers=user.headers)
     post.raise_for_status()
     ids = {"post_id": post.json()["id"], "user_id": user.id, "profile_id": user.profile_id}
+    ids["attachment_id"] = uuid.uuid4()  # refused for want of a token before it is looked up
     # Only the status matters here: the pings need not wait their PING_DELAY_SECONDS.
     no_wait = pg.settings.model_copy(update={"PING_DELAY_SECONDS": 0})
     statuses = {}
