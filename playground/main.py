@@ -20,11 +20,11 @@ from playground.aws.exceptions import StorageUnavailable
 from playground.config import Settings, load_settings
 from playground.database import create_engine, create_sessionmaker
 from playground.domains.accounts.router import router as accounts_router
-from playground.domains.attachments.router import router as attachments_router
 from playground.domains.creators.router import router as creators_router
 from playground.domains.notifications import service as notifications_service
 from playground.domains.notifications.router import router as notifications_router
 from playground.domains.pings.router import router as pings_router
+from playground.domains.post_attachments.router import router as post_attachments_router
 from playground.domains.posts.router import router as posts_router
 from playground.domains.profiles.router import router as profiles_router
 from playground.handlers import register_exception_handlers
@@ -93,7 +93,7 @@ def create_app(
         auth_router,
         accounts_router,
         posts_router,
-        attachments_router,
+        post_attachments_router,
         profiles_router,
         creators_router,
         notifications_router,

@@ -30,4 +30,12 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("13", "db_naming", "Database naming rules"),
     Lesson("14", "async_test_client", "Async tests with httpx"),
     Lesson("15", "background_tasks", "Background tasks"),
+    # The bonus track: the upstream guide's current advice, newer than the original summary.
+    Lesson("16", "sync_sdk_threadpool", "A sync SDK in an async app"),
+    Lesson("17", "response_serialization", "What response_model costs and guarantees"),
+    Lesson("18", "value_errors", "ValueError: a 422 in a validator, a 500 elsewhere"),
+    Lesson("19", "sql_first", "SQL first, Pydantic second"),
+    Lesson("20", "overrides_and_lifespan", "Dependency overrides and lifespan state"),
+    Lesson("21", "finding_blocking_code", "Finding blocking code"),
+    Lesson("22", "task_queue", "Outgrowing BackgroundTasks: a task queue"),
 )

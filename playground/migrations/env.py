@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 # Importing the routers' models registers every table on the shared MetaData.
 import playground.auth.models
-import playground.domains.attachments.models
 import playground.domains.notifications.models
+import playground.domains.post_attachments.models
 import playground.domains.posts.models
 import playground.domains.profiles.models  # noqa: F401
 from playground.config import load_settings

@@ -4,10 +4,10 @@ from playground.auth import exceptions as auth_exceptions
 from playground.aws import exceptions as aws_exceptions
 from playground.aws.client import StorageDep
 from playground.database import SessionDep
-from playground.domains.attachments import exceptions, service
-from playground.domains.attachments.dependencies import OwnedAttachment
-from playground.domains.attachments.models import PostAttachment
-from playground.domains.attachments.schemas import (
+from playground.domains.post_attachments import exceptions, service
+from playground.domains.post_attachments.dependencies import OwnedAttachment
+from playground.domains.post_attachments.models import PostAttachment
+from playground.domains.post_attachments.schemas import (
     AttachmentCreate,
     AttachmentDownload,
     AttachmentResponse,

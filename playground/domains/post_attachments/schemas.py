@@ -5,7 +5,7 @@ from pydantic import Field, field_validator
 
 from playground.aws import constants as aws_constants
 from playground.aws import schemas as aws_schemas
-from playground.domains.attachments.constants import AttachmentStatus
+from playground.domains.post_attachments.constants import AttachmentStatus
 from playground.models import CustomModel
 
 

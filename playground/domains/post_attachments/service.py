@@ -8,10 +8,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from playground.aws import utils as aws_utils
 from playground.database import FOREIGN_KEY_VIOLATION, utcnow, violated_constraint
-from playground.domains.attachments import exceptions
-from playground.domains.attachments.constants import KEY_PREFIX, AttachmentStatus
-from playground.domains.attachments.models import PostAttachment
-from playground.domains.attachments.schemas import AttachmentCreate
+from playground.domains.post_attachments import exceptions
+from playground.domains.post_attachments.constants import KEY_PREFIX, AttachmentStatus
+from playground.domains.post_attachments.models import PostAttachment
+from playground.domains.post_attachments.schemas import AttachmentCreate
 from playground.domains.posts import exceptions as posts_exceptions
 
 

@@ -4,8 +4,8 @@ from typing import Annotated
 from fastapi import Depends
 
 from playground.database import SessionDep
-from playground.domains.attachments import exceptions, service
-from playground.domains.attachments.models import PostAttachment
+from playground.domains.post_attachments import exceptions, service
+from playground.domains.post_attachments.models import PostAttachment
 from playground.domains.posts import dependencies as posts_dependencies
 
 

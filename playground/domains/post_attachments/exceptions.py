@@ -1,4 +1,4 @@
-from playground.domains.attachments.constants import ErrorCode
+from playground.domains.post_attachments.constants import ErrorCode
 from playground.exceptions import Conflict, NotFound
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from playground.database import Base, CreatedAtMixin, IdMixin, enum_column
-from playground.domains.attachments.constants import AttachmentStatus
+from playground.domains.post_attachments.constants import AttachmentStatus
 
 
 class PostAttachment(IdMixin, CreatedAtMixin, Base):
