@@ -55,7 +55,7 @@ ATTACKS: dict[str, TokenFactory] = {
     "wrong-signature": lambda pg, u: jwt.encode(
         _claims(u.id), "another-secret-of-at-least-32-bytes!", algorithm="HS256"
     ),
-    "alg-none-pyjwt": lambda pg, u: jwt.encode(_claims(u.id), None, algorithm="none"),
+    "alg-none-pyjwt": lambda pg, u: jwt.encode(_claims(u.id), "", algorithm="none"),
     "alg-none-hand-built": lambda pg, u: (
         f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(_claims(u.id))}."
     ),

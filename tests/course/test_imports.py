@@ -35,7 +35,7 @@ def test_the_playground_keeps_the_alias_rule() -> None:
 
 def test_lint_imports_keeps_the_contract_and_a_forbidden_import_breaks_it() -> None:
     assert imports.lint_imports().contract_lines() == [
-        "core <- auth <- domains <- main <- course KEPT"
+        "core <- auth | aws <- domains <- main | migrations <- course KEPT"
     ]
     forbidden = "from playground.domains.profiles import service as profiles_service\n"
     with imports.scratch_project(append={"auth/service.py": forbidden}) as project:
