@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import schemathesis
+from asgi_lifespan import LifespanManager
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -93,8 +94,10 @@ async def _seed() -> tuple[str, dict[str, list[str]]]:
     of the creator's posts are for ``DELETE`` alone, so that the others stay.
     """
     await migrations.upgrade(APP.state.engine)
-    transport = httpx.ASGITransport(app=APP)
-    async with httpx.AsyncClient(transport=transport, base_url=course.BASE_URL) as client:
+    lifespan = LifespanManager(APP, startup_timeout=30)  # the storage lives in its state
+    transport = httpx.ASGITransport(app=lifespan.app)
+    client = httpx.AsyncClient(transport=transport, base_url=course.BASE_URL)
+    async with lifespan, client:
         users = [await _user(client, "fuzzer"), await _user(client, "other")]
         post_ids = []
         for (_, _, token), count in zip(users, (10, 2), strict=True):
@@ -112,6 +115,12 @@ async def _seed() -> tuple[str, dict[str, list[str]]]:
             headers={"Authorization": f"Bearer {fuzzer_token}"},
         )
         creator.raise_for_status()
+        attachment = await client.post(  # on one of the fuzzer's own posts, not yet uploaded
+            f"/posts/{post_ids[5]}/attachments",
+            json={"filename": "notes.txt", "content_type": "text/plain", "size": 5},
+            headers={"Authorization": f"Bearer {fuzzer_token}"},
+        )
+        attachment.raise_for_status()
     # Those connections belong to this event loop; schemathesis calls the app from its own
     # loop (in a thread), where the engine opens new ones.
     await APP.state.engine.dispose()
@@ -120,6 +129,7 @@ async def _seed() -> tuple[str, dict[str, list[str]]]:
         "deletable_post_id": post_ids[:5],
         "user_id": [user_id for user_id, _, _ in users],
         "profile_id": [profile_id for _, profile_id, _ in users],
+        "attachment_id": [attachment.json()["attachment"]["id"]],
     }
     return fuzzer_token, existing
 
