@@ -12,14 +12,15 @@ NB ?= notebooks/*.ipynb
 NBVAL := --nbval --nbval-sanitize-with playground/course/nbval_sanitize.cfg --nbval-current-env \
 	-p playground.course.nbval_ipc
 
-.PHONY: help install lab test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve notebooks migration migrate requirements clean
+.PHONY: help install lab test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean
 
 help:
 	@echo "make lab        install, migrate, open JupyterLab on notebooks/ (LAB_ARGS=...)"
 	@echo "make test       install, lint, type check, tests + every notebook under strict nbval"
 	@echo "make test-rerun  every notebook: each code cell run twice in a row, then Run All again"
 	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
-	@echo "make serve      install, migrate, run the API under uvicorn (PORT=$(PORT))"
+	@echo "make serve      install, migrate, run the API under uvicorn (PORT=$(PORT)) and a local S3"
+	@echo "make worker     the email queue's worker (huey), beside make serve"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
 	@echo "make bench      measure notebooks, throughput under wrk, SQL/JWT counts, pings -> BENCHMARKS.md"
 	@echo "make migration m=<slug>  autogenerate a migration"
@@ -86,6 +87,10 @@ serve: migrate
 	trap 'kill $$S3' EXIT INT TERM; \
 	PLAYGROUND_AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) PLAYGROUND_AWS_CREATE_BUCKET=true \
 	$(BIN)/uvicorn playground.main:app --host 127.0.0.1 --port $(PORT) --log-config logging.ini
+
+# The email queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue).
+worker: migrate
+	$(BIN)/huey_consumer playground.domains.notifications.worker.queue -w 2 -k thread
 
 # A benchmark, not a test: writes BENCHMARKS.md from one run. The load generator is wrk
 # (Debian package wrk), installed when missing and running as root.

@@ -22,6 +22,12 @@ from playground.database import create_engine, create_sessionmaker
 from playground.domains.accounts.router import router as accounts_router
 from playground.domains.creators.router import router as creators_router
 from playground.domains.notifications import service as notifications_service
+from playground.domains.notifications import tasks as notifications_tasks
+from playground.domains.notifications.config import (
+    NotificationsConfig,
+    load_notifications_config,
+)
+from playground.domains.notifications.constants import EmailDelivery
 from playground.domains.notifications.router import router as notifications_router
 from playground.domains.pings.router import router as pings_router
 from playground.domains.post_attachments.router import router as post_attachments_router
@@ -62,11 +68,13 @@ def create_app(
     settings: Settings | None = None,
     auth_config: AuthConfig | None = None,
     aws_config: AwsConfig | None = None,
+    notifications_config: NotificationsConfig | None = None,
 ) -> FastAPI:
     """Build an app from its settings; nothing global is mutated, so apps can coexist."""
     settings = settings or load_settings()
     auth_config = auth_config or load_auth_config()
     aws_config = aws_config or load_aws_config()
+    notifications_config = notifications_config or load_notifications_config()
     auth_config.check_for(settings.ENVIRONMENT)
     docs = settings.show_docs
     app = FastAPI(
@@ -86,6 +94,9 @@ def create_app(
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.password_hasher = auth_utils.PasswordHasher(auth_config)
     app.state.email_sender = notifications_service.log_email
+    app.state.notifications_config = notifications_config
+    queued = notifications_config.DELIVERY is EmailDelivery.QUEUE
+    app.state.email_queue = notifications_tasks.make_queue(notifications_config) if queued else None
 
     register_exception_handlers(app)
     document_validation_errors(app)

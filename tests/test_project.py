@@ -44,10 +44,12 @@ def test_env_example_documents_every_setting() -> None:
     from playground.auth.config import AuthConfig
     from playground.aws.config import AwsConfig
     from playground.config import Settings
+    from playground.domains.notifications.config import NotificationsConfig
 
     example = (ROOT / ".env.example").read_text()
     models = (("PLAYGROUND_", Settings), ("PLAYGROUND_AUTH_", AuthConfig))
-    for prefix, model in (*models, ("PLAYGROUND_AWS_", AwsConfig)):
+    more = (("PLAYGROUND_AWS_", AwsConfig), ("PLAYGROUND_NOTIFICATIONS_", NotificationsConfig))
+    for prefix, model in (*models, *more):
         for name in model.model_fields:
             assert f"{prefix}{name}=" in example, name
 

@@ -27,6 +27,7 @@ from playground.config import Environment, Settings
 from playground.course.counters import SQLCounter, count_sql
 from playground.course.server import serve
 from playground.database import create_engine
+from playground.domains.notifications.config import NotificationsConfig
 from playground.main import create_app
 
 BASE_URL = "http://playground.test"
@@ -57,6 +58,7 @@ class Playground:
     settings: Settings
     auth_config: AuthConfig
     aws_config: AwsConfig
+    notifications_config: NotificationsConfig
     workdir: Path
     _lifespan: LifespanManager
 
@@ -141,7 +143,9 @@ class Playground:
 
     def new_app(self) -> FastAPI:
         """Another app instance on the same settings and database (e.g. to serve it)."""
-        app = create_app(self.settings, self.auth_config, self.aws_config)
+        app = create_app(
+            self.settings, self.auth_config, self.aws_config, self.notifications_config
+        )
         app.dependency_overrides.update(self.app.dependency_overrides)
         app.state.email_sender = self.app.state.email_sender
         return app
@@ -299,14 +303,19 @@ async def start(
     auth: dict[str, Any] | None = None,
     aws: dict[str, Any] | None = None,
     s3: bool = False,
+    notifications: dict[str, Any] | None = None,
 ) -> Playground:
     """A fresh playground: a throwaway database, migrated by Alembic, lifespan running.
 
-    ``settings`` and ``auth`` override fields of ``Settings`` and ``AuthConfig``; ``.env`` is
-    not read, so a notebook shows the same thing on every machine. The database is a copy of
-    a template migrated once per process: a SQLite file, or, with
-    ``PLAYGROUND_TEST_DATABASE_URL`` set (``make test-postgres``), a new database on that
-    PostgreSQL server. A ``DATABASE_URL`` given in ``settings`` is migrated in place instead.
+    ``settings``, ``auth``, ``aws`` and ``notifications`` override fields of ``Settings``,
+    ``AuthConfig``, ``AwsConfig`` and ``NotificationsConfig``; ``.env`` is not read, so a
+    notebook shows the same thing on every machine. ``s3=True`` points the app at this
+    process's local S3 server (a bucket of its own); otherwise at an address where nothing
+    listens. The database is a copy of a migrated template (one SQLite file per user and
+    migrations, see ``_sqlite_template``), or, with ``PLAYGROUND_TEST_DATABASE_URL`` set
+    (``make test-postgres``), a new database on that PostgreSQL server, copied from a
+    template made once per process. A ``DATABASE_URL`` given in ``settings`` is migrated in
+    place instead.
     """
     workdir = Path(tempfile.mkdtemp(prefix="playground-"))
     overrides = settings or {}
@@ -318,7 +327,8 @@ async def start(
     )
     auth_config = AuthConfig(_env_file=None, **{**FAST_HASHING, **(auth or {})})
     aws_config = AwsConfig(_env_file=None, **{**_local_s3(start=s3), **(aws or {})})
-    app = create_app(app_settings, auth_config, aws_config)
+    notifications_config = NotificationsConfig(_env_file=None, **(notifications or {}))
+    app = create_app(app_settings, auth_config, aws_config, notifications_config)
     if own_database:
         from playground import migrations
 
@@ -334,6 +344,7 @@ async def start(
         settings=app_settings,
         auth_config=auth_config,
         aws_config=aws_config,
+        notifications_config=notifications_config,
         workdir=workdir,
         _lifespan=lifespan,
     )

@@ -5,3 +5,16 @@ class EmailStatus(StrEnum):
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+
+
+class EmailDelivery(StrEnum):
+    BACKGROUND = "background"
+    QUEUE = "queue"
+
+
+class ErrorCode(StrEnum):
+    QUEUE_UNAVAILABLE = "QUEUE_UNAVAILABLE"
+
+
+# How long a request waits to put an email on the queue before it answers 503.
+ENQUEUE_TIMEOUT_SECONDS = 5.0

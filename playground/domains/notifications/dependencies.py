@@ -7,6 +7,7 @@ from playground.auth import dependencies as auth_dependencies
 from playground.auth import exceptions as auth_exceptions
 from playground.auth import schemas as auth_schemas
 from playground.domains.notifications.service import EmailSender
+from playground.domains.notifications.tasks import EmailQueue
 
 
 def get_email_sender(request: Request) -> EmailSender:
@@ -15,6 +16,15 @@ def get_email_sender(request: Request) -> EmailSender:
 
 
 EmailSenderDep = Annotated[EmailSender, Depends(get_email_sender)]
+
+
+def get_email_queue(request: Request) -> EmailQueue | None:
+    """The app's email queue, or ``None`` when emails go out as background tasks."""
+    queue: EmailQueue | None = request.app.state.email_queue
+    return queue
+
+
+EmailQueueDep = Annotated[EmailQueue | None, Depends(get_email_queue)]
 
 
 async def valid_own_user_id(

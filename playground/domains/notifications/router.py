@@ -1,15 +1,21 @@
+import asyncio
+import logging
 from collections.abc import Sequence
 
 from fastapi import APIRouter, BackgroundTasks, status
+from starlette.concurrency import run_in_threadpool
 
 from playground.auth import exceptions as auth_exceptions
 from playground.database import SessionDep, SessionmakerDep
-from playground.domains.notifications import service
-from playground.domains.notifications.dependencies import EmailSenderDep, OwnUser
+from playground.domains.notifications import exceptions, service
+from playground.domains.notifications.constants import ENQUEUE_TIMEOUT_SECONDS
+from playground.domains.notifications.dependencies import EmailQueueDep, EmailSenderDep, OwnUser
 from playground.domains.notifications.models import NotificationEmail
 from playground.domains.notifications.schemas import EmailCreate, EmailQueued, EmailResponse
 from playground.exceptions import MalformedBody
 from playground.openapi import error_responses
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/users/{user_id}", tags=["notifications"])
 
@@ -25,16 +31,31 @@ _ERRORS = (
     status_code=status.HTTP_202_ACCEPTED,
     response_model=EmailQueued,
     summary="Queue an email to yourself",
-    responses=error_responses(MalformedBody, *_ERRORS),
+    responses=error_responses(MalformedBody, *_ERRORS, exceptions.QueueUnavailable),
 )
 async def queue_email(
     data: EmailCreate,
     user: OwnUser,
     background_tasks: BackgroundTasks,
+    session: SessionDep,
     sessionmaker: SessionmakerDep,
     sender: EmailSenderDep,
+    queue: EmailQueueDep,
 ) -> EmailQueued:
-    """Accept the email now; a background task writes the outbox row and sends it."""
+    """Accept the email now. With a queue, the outbox row is written before the answer and a
+    worker sends it; otherwise a background task writes the row and sends it."""
+    if queue is not None:
+        email = await service.outbox(
+            session=session, user_id=user.user_id, subject=data.subject, body=data.body
+        )
+        try:
+            async with asyncio.timeout(ENQUEUE_TIMEOUT_SECONDS):
+                await run_in_threadpool(queue.enqueue, email.id)  # huey's client is sync
+        except Exception as exc:  # the queue's server down or slow: the caller tries again
+            logger.warning("enqueueing email %s failed: %s", email.id, type(exc).__name__)
+            await service.withdraw(session=session, email=email)
+            raise exceptions.QueueUnavailable() from None
+        return EmailQueued()
     background_tasks.add_task(
         service.deliver,
         sessionmaker=sessionmaker,

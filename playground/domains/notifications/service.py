@@ -53,6 +53,49 @@ async def deliver(
         return email.id
 
 
+async def outbox(
+    *, session: AsyncSession, user_id: uuid.UUID, subject: str, body: str
+) -> NotificationEmail:
+    """Write the outbox row now, in the request: whatever happens next, it is not lost."""
+    email = NotificationEmail(user_id=user_id, subject=subject, body=body)
+    session.add(email)
+    await session.commit()
+    return email
+
+
+async def withdraw(*, session: AsyncSession, email: NotificationEmail) -> None:
+    """Remove an outbox row that never reached the queue (the caller is told to try again)."""
+    await session.delete(email)
+    await session.commit()
+
+
+async def send_outboxed(
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    sender: EmailSender,
+    email_id: uuid.UUID,
+    last_try: bool,
+) -> EmailStatus | None:
+    """The queue's task: send one queued row and record it. A failed send raises (to be
+    retried) unless this is the last try, which marks the row failed instead."""
+    async with sessionmaker() as session:
+        email = await session.get(NotificationEmail, email_id)
+        if email is None or email.status is not EmailStatus.QUEUED:
+            return None  # gone, or sent by an earlier delivery of the same task
+        try:
+            await sender(user_id=email.user_id, subject=email.subject, body=email.body)
+        except Exception:
+            if not last_try:
+                raise
+            logger.exception("sending email %s failed on its last try", email.id)
+            email.status = EmailStatus.FAILED
+        else:
+            email.status = EmailStatus.SENT
+            email.sent_at = utcnow()
+        await session.commit()
+        return email.status
+
+
 async def list_for_user(
     *, session: AsyncSession, user_id: uuid.UUID
 ) -> Sequence[NotificationEmail]:
