@@ -90,7 +90,7 @@ serve: migrate
 
 # The email queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue).
 worker: migrate
-	$(BIN)/huey_consumer playground.domains.notifications.worker.queue -w 2 -k thread
+	$(BIN)/huey_consumer playground.domains.notifications.tasks.queue -w 2 -k thread
 
 # A benchmark, not a test: writes BENCHMARKS.md from one run. The load generator is wrk
 # (Debian package wrk), installed when missing and running as root.

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from playground.course.playground import Playground
 
-CONSUMER = "playground.domains.notifications.worker.queue"
+CONSUMER = "playground.domains.notifications.tasks.queue"
 
 
 def environment(pg: Playground, **extra: str) -> dict[str, str]:

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-import playground.auth.models  # noqa: F401 - registers auth_user, which user_id references
+from playground.auth import models as auth_models  # noqa: F401 - registers auth_user (user_id)
 from playground.database import Base, CreatedAtMixin, IdMixin, enum_column
 from playground.domains.notifications.constants import EmailStatus
 

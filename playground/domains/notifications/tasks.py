@@ -1,8 +1,8 @@
 """The email queue: huey, on SQLite in the course and on Redis in production.
 
 The web process writes the outbox row and enqueues its id; ``make worker`` (huey's consumer,
-another process) sends it, retrying with back-off. Both build the queue here, so both know the
-task by the same name.
+another process: ``huey_consumer playground.domains.notifications.tasks.queue``) sends it,
+retrying with back-off. Both build the queue here, so both know the task by the same name.
 """
 
 import asyncio
@@ -79,3 +79,11 @@ async def _send(email_id: uuid.UUID, *, sender: service.EmailSender, last_try: b
         )
     finally:
         await engine.dispose()
+
+
+def __getattr__(name: str) -> Huey:
+    """``tasks.queue``, the consumer's queue, from the environment (``.env``) as the web app's
+    is; made only when the consumer asks, so importing this module creates no queue file."""
+    if name == "queue":
+        return make_queue(load_notifications_config()).huey
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
