@@ -180,18 +180,22 @@ def _cores_panel(canvas: _Canvas, cores: Mapping[str, float]) -> None:
         canvas.text(x + 0.3 * slot, _TOP + height - bar - 3, f"{value:.2f}", size=9)
 
 
-def plot(panels: Mapping[str, Burst], *, delay: float, cores: Mapping[str, float]) -> "Image":
+def plot(
+    panels: Mapping[str, Burst], *, delay: float, cores: Mapping[str, float] | None = None
+) -> "Image":
     """One panel per burst: a bar per request, from its handler's start to its answer, dotted
-    lines at multiples of ``delay``; a last panel of the cores the CPU work used at once."""
+    lines at multiples of ``delay``; if ``cores`` is given, a last panel of the cores the CPU
+    work used at once."""
     from IPython.display import Image  # only notebooks need IPython
 
     span = max(end for one in panels.values() for _, end in one.spans) + 0.5 * delay
-    canvas = _Canvas(len(panels) + 1)
+    canvas = _Canvas(len(panels) + (cores is not None))
     for index, (title, one) in enumerate(panels.items()):
         canvas.left = index * (_W + _GAP) + _GAP / 2
         _bursts_panel(canvas, title, one, delay=delay, span=span)
-    canvas.left = len(panels) * (_W + _GAP) + _GAP / 2
-    _cores_panel(canvas, cores)
+    if cores is not None:
+        canvas.left = len(panels) * (_W + _GAP) + _GAP / 2
+        _cores_panel(canvas, cores)
     png = io.BytesIO()
     canvas.image.save(png, format="PNG", optimize=True)
     return Image(data=png.getvalue(), format="png", width=canvas.image.width // _SCALE)  # type: ignore[no-untyped-call]
