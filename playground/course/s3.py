@@ -98,7 +98,11 @@ class DelayingProxy:
             self._server = None
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
-        upstream_r, upstream_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        try:
+            upstream_r, upstream_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        except BaseException:  # upstream down, or the proxy stopping: end this connection too
+            client_w.close()
+            raise
         asked = asyncio.Event()  # a request went up since the last answer came down
 
         async def up() -> None:

@@ -62,12 +62,21 @@ class SlowS3:
             loop.run_until_complete(self._proxy.start())
             ready.set()
             loop.run_forever()
-            loop.run_until_complete(self._proxy.stop())
+            loop.run_until_complete(self._shutdown())
             loop.close()
 
         self._loop, self._thread = loop, threading.Thread(target=run, name="slow-s3", daemon=True)
         self._thread.start()
         ready.wait(10)
+
+    async def _shutdown(self) -> None:
+        """Stop listening, then end the connections still open (each closes its sockets)."""
+        await self._proxy.stop()
+        await asyncio.sleep(0)  # connections just accepted: their handlers start (and can end)
+        handlers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
 
     def stop(self) -> None:
         if self._thread is not None and self._loop is not None:
@@ -101,7 +110,7 @@ def _session() -> Any:
     """This process's boto3 session: clients made from it share the parsed service model."""
     global _boto_session
     if _boto_session is None:
-        import boto3.session
+        import boto3.session  # type: ignore[import-untyped]
 
         _boto_session = boto3.session.Session()
     return _boto_session
@@ -313,4 +322,3 @@ def serialized(wall: float, *, n: int, delay: float) -> bool | None:
     at most half of it, ``None`` in between (no verdict)."""
     share = wall / (n * delay)
     return True if share >= 0.8 else False if share <= 0.5 else None
-

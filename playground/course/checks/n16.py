@@ -72,10 +72,9 @@ def is_uploaded(is_uploaded: IsUploaded, *, delay: float, n: int) -> list[Check]
         if not measured:
             async with labs.client(app) as client:
                 t0 = time.perf_counter()
-                *_, late = await asyncio.gather(
-                    *(client.get("/complete") for _ in range(n)), health_probe(client, t0)
-                )
-                measured.update(wall=time.perf_counter() - t0, health=late)
+                probe = asyncio.create_task(health_probe(client, t0))
+                await asyncio.gather(*(client.get("/complete") for _ in range(n)))
+                measured.update(wall=time.perf_counter() - t0, health=await probe)
         return measured
 
     async def ran() -> dict[str, float]:
@@ -88,7 +87,7 @@ def is_uploaded(is_uploaded: IsUploaded, *, delay: float, n: int) -> list[Check]
         serial = wall / (n * delay)
         assert serial <= 0.5, f"{n} calls took {serial:.0%} of {n} x delay: serialized"
 
-    async def health() -> None:
+    async def health_fast() -> None:
         late = (await ran())["health"]
         assert late <= 0.5 * delay, f"/health waited {late / delay:.1f} x delay for its answer"
 
@@ -111,6 +110,6 @@ def is_uploaded(is_uploaded: IsUploaded, *, delay: float, n: int) -> list[Check]
         Check(
             "/health answers at once during the burst",
             "nothing in is_uploaded may block the loop: only the thread waits for S3",
-            health,
+            health_fast,
         ),
     ]
