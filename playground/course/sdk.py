@@ -245,8 +245,12 @@ async def serving(app: FastAPI) -> Served:
     if running is not None:
         return running
     stack = AsyncExitStack()
-    base_url = await stack.enter_async_context(serve(app))
-    client = await stack.enter_async_context(httpx.AsyncClient(base_url=base_url, timeout=30))
+    try:
+        base_url = await stack.enter_async_context(serve(app))
+        client = await stack.enter_async_context(httpx.AsyncClient(base_url=base_url, timeout=30))
+    except BaseException:
+        await stack.aclose()
+        raise
     app.state.served = Served(app=app, base_url=base_url, client=client, _stack=stack)
     return app.state.served  # type: ignore[no-any-return]
 

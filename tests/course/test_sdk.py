@@ -90,7 +90,7 @@ def _lab(config: AwsConfig) -> Any:
 async def test_bursts_on_a_served_lab_app_show_who_blocks(config: AwsConfig) -> None:
     delay = BURST_DELAY
     slow = config.model_copy(update={"ENDPOINT_URL": sdk.slow_s3(delay).endpoint_url})
-    lab, n = _lab(slow), 4
+    lab, n = _lab(slow), 5
     served = await sdk.serving(lab)
     try:
         assert await sdk.serving(lab) is served  # asked again: the running server
@@ -108,9 +108,9 @@ async def test_bursts_on_a_served_lab_app_show_who_blocks(config: AwsConfig) -> 
     assert sdk.serialized(blocked.wall, n=n, delay=delay) is True
     assert blocked.worst_health >= delay
     assert sorted(start for start, _ in blocked.spans)[-1] >= 0.8 * (n - 1) * delay
-    for seen in (free, awaited):
-        assert sdk.serialized(seen.wall, n=n, delay=delay) is False
-        assert seen.health and seen.worst_health <= 0.5 * delay
+    for seen in (free, awaited):  # the notebook's margins, a little wider (xdist, a busy CI)
+        assert seen.wall <= 0.6 * n * delay
+        assert seen.health and seen.worst_health <= 0.75 * delay
     assert free.peak_busy_threads >= 2
     assert (waves.peak_busy_threads, waves.peak_waiting > 0) == (2, True)
     assert sorted(start for start, _ in waves.spans)[2] >= 0.8 * delay  # the second wave
