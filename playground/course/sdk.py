@@ -26,7 +26,7 @@ from playground.aws.config import AwsConfig
 from playground.aws.schemas import StoredObject
 from playground.course import s3
 from playground.course.server import serve
-from playground.course.timeline import Burst
+from playground.course.timeline import Burst, gc_paused
 from playground.handlers import register_exception_handlers
 
 BURST_HEADER = "x-burst-request"
@@ -269,7 +269,8 @@ class SlowBurst(Burst):
 async def burst(
     server: Served, path: str, n: int, *, probe_every: float = 0.02, watch_threads: bool = False
 ) -> SlowBurst:
-    """GET ``path`` ``n`` times at once on a served lab app; probe ``/health`` until done.
+    """GET ``path`` ``n`` times at once on a served lab app; probe ``/health`` until done
+    (no garbage collection meanwhile: ``timeline.gc_paused``).
 
     A span runs from when the request's first S3 request went out (with a client passed to
     ``stamp_s3_requests``; else from when it reached the app) to when its answer came.
@@ -299,14 +300,15 @@ async def burst(
             peak["waiting"] = max(peak["waiting"], stats.tasks_waiting)
             await asyncio.sleep(0.005)
 
-    helpers = [asyncio.create_task(probe()), asyncio.create_task(watch())]
-    t0 = time.perf_counter()
-    try:
-        ends = await asyncio.gather(*(one(index) for index in range(n)))
-    finally:
-        wall = time.perf_counter() - t0
-        done.set()
-        await asyncio.gather(*helpers)
+    with gc_paused():
+        helpers = [asyncio.create_task(probe()), asyncio.create_task(watch())]
+        t0 = time.perf_counter()
+        try:
+            ends = await asyncio.gather(*(one(index) for index in range(n)))
+        finally:
+            wall = time.perf_counter() - t0
+            done.set()
+            await asyncio.gather(*helpers)
     spans = []
     for index, end in enumerate(ends):
         arrived = began.pop(f"{tag}-{index}")

@@ -1,6 +1,7 @@
 """Timelines of concurrent requests: when each handler began and ended, and the thread pool."""
 
 import asyncio
+import gc
 import io
 import time
 from collections.abc import Iterator, Mapping
@@ -58,6 +59,20 @@ def thread_tokens(limiter: anyio.CapacityLimiter, tokens: int) -> Iterator[None]
         yield
     finally:
         limiter.total_tokens = previous
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection in the block, as ``timeit`` does: a full collection of a kernel's
+    heap (boto3, moto, several apps) stops every thread for a few hundred ms, which is not what
+    a timing lesson measures."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 async def burst(pg: Playground, path: str, n: int, *, watch_threads: bool = False) -> Burst:

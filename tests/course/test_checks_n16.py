@@ -5,7 +5,7 @@ from playground import course
 from playground.course.checks import n16
 from playground.course.checks.n16 import Head
 
-DELAY, N = 0.1, 5  # as in the notebook
+DELAY, N = 0.2, 5  # as in the notebook
 
 
 async def solution(head: Head, key: str, size: int) -> bool:

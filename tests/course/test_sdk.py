@@ -132,3 +132,19 @@ def test_plot_without_cores_draws_only_the_bursts() -> None:
     drawn = timeline.plot({"a": one, "b": one}, delay=0.05)
     assert drawn.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert drawn.width == 2 * (290 + 24)
+
+
+def test_gc_paused_restores_what_was_there() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with timeline.gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with timeline.gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
