@@ -106,11 +106,11 @@ async def test_bursts_on_a_served_lab_app_show_who_blocks(config: AwsConfig) -> 
         await served.close()
     assert not hasattr(lab.state, "served")
     assert sdk.serialized(blocked.wall, n=n, delay=delay) is True
-    assert blocked.worst_health >= delay
+    assert blocked.worst_health >= 2 * delay
     assert sorted(start for start, _ in blocked.spans)[-1] >= 0.8 * (n - 1) * delay
     for seen in (free, awaited):  # the notebook's margins, a little wider (xdist, a busy CI)
         assert seen.wall <= 0.6 * n * delay
-        assert seen.health and seen.worst_health <= 0.75 * delay
+        assert seen.health and seen.worst_health < delay
     assert free.peak_busy_threads >= 2
     assert (waves.peak_busy_threads, waves.peak_waiting > 0) == (2, True)
     assert sorted(start for start, _ in waves.spans)[2] >= 0.8 * delay  # the second wave
