@@ -65,7 +65,7 @@ class S3Storage:
                 client_config = AioConfig(
                     connect_timeout=config.CONNECT_TIMEOUT_SECONDS,
                     read_timeout=config.READ_TIMEOUT_SECONDS,
-                    retries={"max_attempts": config.MAX_ATTEMPTS, "mode": "standard"},
+                    retries={"total_max_attempts": config.MAX_ATTEMPTS, "mode": "standard"},
                     signature_version="s3v4",
                     s3={"addressing_style": "path"},
                 )

@@ -132,7 +132,7 @@ def boto3_client(config: AwsConfig, *, endpoint_url: str | None = None, pool: in
         config=Config(
             connect_timeout=config.CONNECT_TIMEOUT_SECONDS,
             read_timeout=config.READ_TIMEOUT_SECONDS,
-            retries={"max_attempts": config.MAX_ATTEMPTS, "mode": "standard"},
+            retries={"total_max_attempts": config.MAX_ATTEMPTS, "mode": "standard"},
             s3={"addressing_style": "path"},
             max_pool_connections=pool,
         ),
