@@ -327,7 +327,11 @@ async def start(
     )
     auth_config = AuthConfig(_env_file=None, **{**FAST_HASHING, **(auth or {})})
     aws_config = AwsConfig(_env_file=None, **{**_local_s3(start=s3), **(aws or {})})
-    notifications_config = NotificationsConfig(_env_file=None, **(notifications or {}))
+    # The queue (when DELIVERY=queue) lives in the workdir too, removed with the playground.
+    queue_url = f"sqlite:///{workdir / 'queue.db'}"
+    notifications_config = NotificationsConfig(
+        _env_file=None, **{"QUEUE_URL": queue_url, **(notifications or {})}
+    )
     app = create_app(app_settings, auth_config, aws_config, notifications_config)
     if own_database:
         from playground import migrations

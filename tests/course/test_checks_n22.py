@@ -1,0 +1,46 @@
+from typing import Any
+
+import pytest
+
+from playground import course
+from playground.course.checks import n22
+
+SOLUTION: dict[str, Any] = {"DELIVERY": "queue", "SEND_RETRIES": 3, "RETRY_DELAY_SECONDS": 2}
+
+
+async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
+    await course.check(n22.welcome_settings(SOLUTION))
+    assert capsys.readouterr().out.splitlines() == [
+        "✔ 202, and the outbox row is written (queued) before any worker runs",
+        "✔ the email waits on the queue, not in the web process's memory",
+        "✔ a failed send is tried 3 more times, the first after 2 s or more",
+    ]
+
+
+async def test_the_skeleton_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    await course.check(n22.welcome_settings(...))  # type: ignore[arg-type]
+    out = capsys.readouterr().out
+    assert out.count("✘") == 3
+    assert "not answered yet" in out
+
+
+async def test_background_tasks_fail_the_queue_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    await course.check(n22.welcome_settings({"DELIVERY": "background"}))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "✘ 202, and the outbox row is written (queued) before any worker runs: "
+        "the outbox row once the 202 is back: 'sent'"
+    )
+    assert lines[2].startswith("✘ the email waits on the queue, not in the web process's memory")
+
+
+async def test_the_default_retries_are_too_few_or_too_soon(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await course.check(n22.welcome_settings({"DELIVERY": "queue", "SEND_RETRIES": 2}))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [
+        "✔ 202, and the outbox row is written (queued) before any worker runs",
+        "✔ the email waits on the queue, not in the web process's memory",
+    ]
+    assert lines[2].endswith("SEND_RETRIES is 2")

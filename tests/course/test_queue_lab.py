@@ -1,0 +1,37 @@
+import time
+
+import pytest
+
+from playground import course
+from playground.course import mailbox, queue_lab
+
+
+async def test_a_course_playground_keeps_its_queue_in_its_workdir(pg: course.Playground) -> None:
+    url = pg.notifications_config.QUEUE_URL
+    assert url.removeprefix("sqlite:///") == str(pg.workdir / "queue.db")
+
+
+async def test_the_sender_records_attempts_and_can_fail() -> None:
+    sender = queue_lab.Sender(fail=True)
+    with pytest.raises(ConnectionError):
+        await sender(user_id=None, subject="s", body="b")  # type: ignore[arg-type]
+    assert sender.attempts == ["s"]
+
+
+async def test_post_email_replaces_the_row_and_until_reads_it(pg: course.Playground) -> None:
+    ada = await pg.user("ada")
+    for _ in range(2):
+        response, seconds = await queue_lab.post_email(pg, pg.client, ada, "hello")
+        assert response.status_code == 202 and seconds > 0
+    assert await queue_lab.status_of(pg, "hello") == "sent"
+    assert await queue_lab.until(pg, "hello", "sent") == "sent"
+    assert await queue_lab.until(pg, "nothing", "sent", within=0.1) is None
+
+
+async def test_fresh_mailbox_is_empty_and_waits_are_gaps(pg: course.Playground) -> None:
+    folder = queue_lab.fresh_mailbox(pg)
+    (folder / "attempts.jsonl").write_text("")
+    assert mailbox.attempts(queue_lab.fresh_mailbox(pg)) == []
+    now = time.time()
+    attempts = [mailbox.Attempt("s", now, False), mailbox.Attempt("s", now + 1.5, True)]
+    assert queue_lab.waits(attempts) == [1.5]
