@@ -1,9 +1,11 @@
 """Notebook 22's plumbing: a mail server double for the web process, the outbox, timings."""
 
 import asyncio
+import atexit
 import shutil
 import time
 import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -12,6 +14,9 @@ import httpx
 
 from playground.course import mailbox
 from playground.course.playground import Playground, User
+from playground.course.worker import worker
+
+_RUNNING: dict[Path, ExitStack] = {}  # a playground's workdir -> its worker, across cells
 
 
 @dataclass
@@ -68,3 +73,26 @@ def fresh_mailbox(pg: Playground) -> Path:
 def waits(attempts: list[mailbox.Attempt]) -> list[float]:
     """Seconds between one attempt's start and the next's."""
     return [later.at - earlier.at for earlier, later in pairwise(attempts)]
+
+
+def start_worker(pg: Playground, **env: str) -> None:
+    """``course.worker`` left running across cells, as ``make worker`` in a second terminal
+    would be; a worker this playground already has is stopped first (a cell can run again)."""
+    stop_worker(pg)
+    stack = ExitStack()
+    stack.enter_context(worker(pg, **env))
+    _RUNNING[pg.workdir] = stack
+
+
+def stop_worker(pg: Playground) -> None:
+    """Stop this playground's worker gracefully, if it has one running."""
+    stack = _RUNNING.pop(pg.workdir, None)
+    if stack is not None:
+        stack.close()
+
+
+@atexit.register
+def _stop_all() -> None:
+    for stack in list(_RUNNING.values()):
+        stack.close()
+    _RUNNING.clear()

@@ -35,3 +35,17 @@ async def test_fresh_mailbox_is_empty_and_waits_are_gaps(pg: course.Playground) 
     now = time.time()
     attempts = [mailbox.Attempt("s", now, False), mailbox.Attempt("s", now + 1.5, True)]
     assert queue_lab.waits(attempts) == [1.5]
+
+
+async def test_a_worker_left_running_across_cells_sends_and_stops() -> None:
+    queued = await course.start(notifications={"DELIVERY": "queue", "SENDER": mailbox.SENDER})
+    async with queued:
+        grace = await queued.user("grace")
+        await queue_lab.post_email(queued, queued.client, grace, "hello")
+        folder = queue_lab.fresh_mailbox(queued)
+        queue_lab.start_worker(queued, **{mailbox.FOLDER: str(folder)})
+        queue_lab.start_worker(queued, **{mailbox.FOLDER: str(folder)})  # the last one is stopped
+        assert await queue_lab.until(queued, "hello", "sent") == "sent"
+        queue_lab.stop_worker(queued)
+        queue_lab.stop_worker(queued)  # nothing left to stop
+        assert [a.delivered for a in mailbox.attempts(folder)] == [True]
