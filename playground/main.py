@@ -22,7 +22,6 @@ from playground.database import create_engine, create_sessionmaker
 from playground.domains.accounts.router import router as accounts_router
 from playground.domains.creators.router import router as creators_router
 from playground.domains.notifications import service as notifications_service
-from playground.domains.notifications import tasks as notifications_tasks
 from playground.domains.notifications.config import (
     NotificationsConfig,
     load_notifications_config,
@@ -95,8 +94,12 @@ def create_app(
     app.state.password_hasher = auth_utils.PasswordHasher(auth_config)
     app.state.email_sender = notifications_service.log_email
     app.state.notifications_config = notifications_config
-    queued = notifications_config.DELIVERY is EmailDelivery.QUEUE
-    app.state.email_queue = notifications_tasks.make_queue(notifications_config) if queued else None
+    app.state.email_queue = None
+    if notifications_config.DELIVERY is EmailDelivery.QUEUE:
+        # huey (and the redis client it imports) only when emails go on the queue: 0.8 s
+        from playground.domains.notifications import tasks as notifications_tasks
+
+        app.state.email_queue = notifications_tasks.make_queue(notifications_config)
 
     register_exception_handlers(app)
     document_validation_errors(app)

@@ -6,7 +6,7 @@ call, retries included), retries, and mapping the SDK's errors to the app's one 
 (503 ``STORAGE_UNAVAILABLE``), so no route ever waits unbounded or answers 500 because S3 is
 down. The client is made on first use, from one botocore session per process (which parses
 the S3 service model once): an app that never touches S3 pays nothing for it, not even the
-import of aiobotocore (0.7 s here).
+import of aiobotocore and botocore (0.85 s here).
 """
 
 import asyncio
@@ -16,7 +16,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import Depends, Request
 
 from playground.aws.config import AwsConfig
@@ -87,6 +86,8 @@ class S3Storage:
 
     async def _call(self, operation: str, call: Awaitable[T]) -> T:
         """Await an SDK call within the configured bound; S3 down or slow is a 503."""
+        from botocore.exceptions import BotoCoreError  # loaded with the client, not the app
+
         try:
             async with asyncio.timeout(self._config.CALL_TIMEOUT_SECONDS):
                 return await call
@@ -119,6 +120,8 @@ class S3Storage:
 
     async def stat(self, *, key: str) -> StoredObject | None:
         """What S3 holds under ``key`` (a real HEAD request), or ``None`` if nothing."""
+        from botocore.exceptions import ClientError
+
         client = await self._s3()
         try:
             head = await self._call("head_object", client.head_object(Bucket=self.bucket, Key=key))
@@ -132,6 +135,8 @@ class S3Storage:
 
     async def ensure_bucket(self) -> None:
         """Create the bucket if it is missing (local servers start empty)."""
+        from botocore.exceptions import ClientError
+
         client = await self._s3()
         try:
             await self._call("head_bucket", client.head_bucket(Bucket=self.bucket))

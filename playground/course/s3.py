@@ -11,8 +11,10 @@ import logging
 import socket
 import threading
 import urllib.request
+from typing import TYPE_CHECKING
 
-from moto.server import ThreadedMotoServer
+if TYPE_CHECKING:  # moto takes 0.8 s to import: only a playground that starts S3 pays it
+    from moto.server import ThreadedMotoServer
 
 
 def _free_port() -> int:
@@ -39,6 +41,8 @@ class LocalS3:
 
     def start(self) -> None:
         if self._server is None:
+            from moto.server import ThreadedMotoServer
+
             logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on stderr
             self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
             self._server.start()

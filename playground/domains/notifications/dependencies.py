@@ -1,5 +1,5 @@
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
@@ -7,7 +7,9 @@ from playground.auth import dependencies as auth_dependencies
 from playground.auth import exceptions as auth_exceptions
 from playground.auth import schemas as auth_schemas
 from playground.domains.notifications.service import EmailSender
-from playground.domains.notifications.tasks import EmailQueue
+
+if TYPE_CHECKING:  # huey is imported only where emails go on the queue
+    from playground.domains.notifications.tasks import EmailQueue
 
 
 def get_email_sender(request: Request) -> EmailSender:
@@ -18,13 +20,13 @@ def get_email_sender(request: Request) -> EmailSender:
 EmailSenderDep = Annotated[EmailSender, Depends(get_email_sender)]
 
 
-def get_email_queue(request: Request) -> EmailQueue | None:
+def get_email_queue(request: Request) -> "EmailQueue | None":
     """The app's email queue, or ``None`` when emails go out as background tasks."""
     queue: EmailQueue | None = request.app.state.email_queue
     return queue
 
 
-EmailQueueDep = Annotated[EmailQueue | None, Depends(get_email_queue)]
+EmailQueueDep = Annotated["EmailQueue | None", Depends(get_email_queue)]
 
 
 async def valid_own_user_id(
