@@ -325,6 +325,7 @@ async def timed(call: Awaitable[Any]) -> tuple[Any, float]:
 
 def serialized(wall: float, *, n: int, delay: float) -> bool | None:
     """``True`` if ``n`` calls of ``delay`` took about ``n x delay`` (at least 80 %), ``False`` if
-    at most half of it, ``None`` in between (no verdict)."""
+    at most 70 % of it (overlapping calls take about 1.5 x delay, a loaded CI worker has taken
+    over 2.5 x), ``None`` in between (no verdict)."""
     share = wall / (n * delay)
-    return True if share >= 0.8 else False if share <= 0.5 else None
+    return True if share >= 0.8 else False if share <= 0.7 else None

@@ -119,7 +119,8 @@ async def test_bursts_on_a_served_lab_app_show_who_blocks(config: AwsConfig) -> 
 def test_serialized_gives_no_verdict_between_the_margins() -> None:
     assert sdk.serialized(0.8, n=1, delay=1.0) is True
     assert sdk.serialized(0.5, n=1, delay=1.0) is False
-    assert sdk.serialized(0.6, n=1, delay=1.0) is None
+    assert sdk.serialized(0.7, n=1, delay=1.0) is False
+    assert sdk.serialized(0.75, n=1, delay=1.0) is None
 
 
 async def test_timed_returns_the_result_and_the_seconds() -> None:

@@ -86,7 +86,7 @@ def is_uploaded(is_uploaded: IsUploaded, *, delay: float, n: int) -> list[Check]
     async def overlap() -> None:
         wall = (await ran())["wall"]
         serial = wall / (n * delay)
-        assert serial <= 0.5, f"{n} calls took {serial:.0%} of {n} x delay: serialized"
+        assert serial <= 0.7, f"{n} calls took {serial:.0%} of {n} x delay: serialized"
 
     async def health_fast() -> None:
         late = (await ran())["health"]
