@@ -24,6 +24,24 @@ async def log_email(*, user_id: uuid.UUID, subject: str, body: str) -> None:
     logger.info("email to %s: %s", user_id, subject)
 
 
+async def _send_and_record(
+    *, session: AsyncSession, email: NotificationEmail, sender: EmailSender, last_try: bool
+) -> None:
+    """Send one outbox row and record the outcome. A failure raises (to be tried again)
+    unless this is the last try, which logs it and marks the row failed."""
+    try:
+        await sender(user_id=email.user_id, subject=email.subject, body=email.body)
+    except Exception:
+        if not last_try:
+            raise
+        logger.exception("sending email %s failed", email.id)
+        email.status = EmailStatus.FAILED
+    else:
+        email.status = EmailStatus.SENT
+        email.sent_at = utcnow()
+    await session.commit()
+
+
 async def deliver(
     *,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -41,15 +59,7 @@ async def deliver(
         email = NotificationEmail(user_id=user_id, subject=subject, body=body)
         session.add(email)
         await session.commit()
-        try:
-            await sender(user_id=user_id, subject=subject, body=body)
-        except Exception:
-            logger.exception("sending email %s failed", email.id)
-            email.status = EmailStatus.FAILED
-        else:
-            email.status = EmailStatus.SENT
-            email.sent_at = utcnow()
-        await session.commit()
+        await _send_and_record(session=session, email=email, sender=sender, last_try=True)
         return email.id
 
 
@@ -82,17 +92,7 @@ async def send_outboxed(
         email = await session.get(NotificationEmail, email_id)
         if email is None or email.status is not EmailStatus.QUEUED:
             return None  # gone, or sent by an earlier delivery of the same task
-        try:
-            await sender(user_id=email.user_id, subject=email.subject, body=email.body)
-        except Exception:
-            if not last_try:
-                raise
-            logger.exception("sending email %s failed on its last try", email.id)
-            email.status = EmailStatus.FAILED
-        else:
-            email.status = EmailStatus.SENT
-            email.sent_at = utcnow()
-        await session.commit()
+        await _send_and_record(session=session, email=email, sender=sender, last_try=last_try)
         return email.status
 
 
