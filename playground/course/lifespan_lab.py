@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +13,7 @@ STATE_PROBE = "/lab/state"
 @dataclass
 class LifespanRuns:
     runs: int = 0
+    states: list[Any] = field(default_factory=list)  # what each run yielded, kept alive
 
 
 @contextmanager
@@ -29,6 +30,7 @@ def count_lifespans(app: FastAPI) -> Iterator[LifespanRuns]:
     async def counting(running: Any) -> AsyncIterator[Any]:
         counter.runs += 1
         async with original(running) as state:
+            counter.states.append(state)
             yield state
 
     app.router.lifespan_context = counting
