@@ -1,0 +1,142 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from playground import course
+from playground.auth import dependencies as auth_dependencies
+from playground.auth.schemas import JWTData
+from playground.course.checks import n20
+from playground.domains.notifications import dependencies as notifications_dependencies
+
+PARSE = auth_dependencies.parse_jwt_data
+
+
+def _as(user: course.User) -> Any:
+    def known_user() -> JWTData:
+        return JWTData(user_id=user.id, username=user.username, is_active=True)
+
+    return known_user
+
+
+@contextmanager
+def solution(app: FastAPI, user: course.User) -> Iterator[None]:
+    overrides = app.dependency_overrides
+    previous = overrides.get(PARSE)
+    overrides[PARSE] = _as(user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            overrides.pop(PARSE, None)
+        else:
+            overrides[PARSE] = previous
+
+
+@contextmanager
+def skeleton(app: FastAPI, user: course.User) -> Iterator[None]:
+    yield
+
+
+@contextmanager
+def never_removed(app: FastAPI, user: course.User) -> Iterator[None]:
+    app.dependency_overrides[PARSE] = _as(user)
+    yield
+
+
+@contextmanager
+def cleared(app: FastAPI, user: course.User) -> Iterator[None]:
+    app.dependency_overrides[PARSE] = _as(user)
+    try:
+        yield
+    finally:
+        app.dependency_overrides.clear()
+
+
+@contextmanager
+def popped_without_finally(app: FastAPI, user: course.User) -> Iterator[None]:
+    app.dependency_overrides[PARSE] = _as(user)
+    yield
+    app.dependency_overrides.pop(PARSE)
+
+
+@contextmanager
+def popped(app: FastAPI, user: course.User) -> Iterator[None]:
+    app.dependency_overrides[PARSE] = _as(user)
+    try:
+        yield
+    finally:
+        app.dependency_overrides.pop(PARSE)
+
+
+@contextmanager
+def active_user_only(app: FastAPI, user: course.User) -> Iterator[None]:
+    dependency = auth_dependencies.valid_active_user
+    app.dependency_overrides[dependency] = _as(user)
+    try:
+        yield
+    finally:
+        app.dependency_overrides.pop(dependency)
+
+
+def _marks(out: str) -> list[str]:
+    return [line[0] for line in out.splitlines() if line[:1] in {"✔", "✘"}]
+
+
+async def test_the_solution_passes_every_check(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n20.signed_in(solution, pg))
+    assert capsys.readouterr().out.splitlines() == [
+        "✔ inside the block, GET /auth/users/me without a token answers 200 for the user",
+        "✔ inside the block, a route behind ActiveUser answers 200 too (GET /users/{id}/emails)",
+        "✔ after the block: 401 without a token again, and other overrides are left alone",
+        "✔ an exception inside the block still removes the override",
+        "✔ nested: signed_in_as(bob) inside signed_in_as(ada) gives ada back after",
+    ]
+    assert pg.app.dependency_overrides == {}
+
+
+async def test_the_skeleton_fails_every_check(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n20.signed_in(skeleton, pg))
+    out = capsys.readouterr().out
+    assert _marks(out) == ["✘"] * 5
+    assert "no token, inside the block: HTTP 401" in out
+    assert "the override never took effect: HTTP 401" in out
+
+
+@pytest.mark.parametrize(
+    ("answer", "marks"),
+    [
+        (never_removed, ["✔", "✔", "✘", "✘", "✘"]),
+        (cleared, ["✔", "✔", "✘", "✔", "✘"]),
+        (popped_without_finally, ["✔", "✔", "✔", "✘", "✘"]),
+        (popped, ["✔", "✔", "✔", "✔", "✘"]),
+        (active_user_only, ["✘", "✔", "✘", "✘", "✘"]),
+    ],
+)
+async def test_wrong_answers_fail_where_they_are_wrong(
+    pg: course.Playground,
+    capsys: pytest.CaptureFixture[str],
+    answer: n20.SignedInAs,
+    marks: list[str],
+) -> None:
+    await course.check(n20.signed_in(answer, pg))
+    assert _marks(capsys.readouterr().out) == marks
+    assert pg.app.dependency_overrides == {}  # the checks put back what a wrong answer left
+
+
+async def test_the_checks_leave_earlier_overrides_in_place(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def stays() -> None:  # no queue, as by default: the playground works the same
+        return None
+
+    with pg.override(notifications_dependencies.get_email_queue, stays):
+        await course.check(n20.signed_in(never_removed, pg))
+        assert pg.app.dependency_overrides == {notifications_dependencies.get_email_queue: stays}
+    capsys.readouterr()
