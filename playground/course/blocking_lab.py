@@ -133,13 +133,18 @@ def ruff_path() -> Path:
 
 
 def ruff(
-    *paths: Path | str, select: str, isolated: bool = False, exclude: str | None = None
+    *paths: Path | str,
+    select: str,
+    isolated: bool = False,
+    exclude: str | None = None,
+    ignore_noqa: bool = False,
 ) -> list[Finding]:
     """``ruff check --select <select> --output-format json <paths>``, run from the project root
     (its ``pyproject.toml`` applies unless ``isolated``); the findings, sorted."""
     command = [str(ruff_path()), "check", "--no-cache", "--select", select]
     command += ["--output-format", "json", *(["--isolated"] if isolated else [])]
     command += ["--extend-exclude", exclude] if exclude else []
+    command += ["--ignore-noqa"] if ignore_noqa else []
     done = subprocess.run(
         [*command, *map(str, paths)], cwd=ROOT, capture_output=True, text=True, check=False
     )
