@@ -31,6 +31,8 @@ import httpx
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from playground.course import timeline
+
 ROOT = Path(__file__).parents[2]  # the project: pyproject.toml, playground/, tests/
 _TASK_NAME = re.compile(r"name='([^']*)'")
 _WARM_UP = "/__warm-up__"  # any path: a 404 builds the app's middleware stack before measuring
@@ -178,21 +180,34 @@ class Wave:
 
     wall: float
     tokens: int  # the limiter's total tokens while they ran
-    busy: int  # threads busy half a delay in
-    waiting: int  # calls waiting for a token half a delay in
+    busy: int  # the most threads busy at once
+    waiting: int  # the most calls waiting for a token at once
 
 
 async def threads_at_once(calls: int, *, delay: float) -> Wave:
     """``calls`` × ``time.sleep(delay)`` through ``run_in_threadpool`` (what FastAPI does with a
-    ``def`` route or dependency), all at once, on the running loop's default limiter."""
+    ``def`` route or dependency), all at once, on the running loop's default limiter; the
+    limiter is looked at every 5 ms meanwhile. The pool's threads are started first (as in a
+    server that has been running), and the garbage collector waits, so that neither starting
+    threads nor a collection under load blurs the waves."""
     limiter = anyio.to_thread.current_default_thread_limiter()
+    warm = min(calls, int(limiter.total_tokens))
+    await asyncio.gather(*(run_in_threadpool(time.sleep, 0.01) for _ in range(warm)))
+    with timeline.gc_paused():
+        return await _waves(limiter, calls, delay)
+
+
+async def _waves(limiter: anyio.CapacityLimiter, calls: int, delay: float) -> Wave:
     started = time.perf_counter()
     sleeps = asyncio.gather(*(run_in_threadpool(time.sleep, delay) for _ in range(calls)))
-    await asyncio.sleep(delay / 2)
-    stats = limiter.statistics()
+    busy = waiting = 0
+    while not sleeps.done():
+        stats = limiter.statistics()
+        busy, waiting = max(busy, stats.borrowed_tokens), max(waiting, stats.tasks_waiting)
+        await asyncio.wait([sleeps], timeout=0.005)
     await sleeps
     wall = time.perf_counter() - started
-    return Wave(wall, int(limiter.total_tokens), stats.borrowed_tokens, stats.tasks_waiting)
+    return Wave(wall, int(limiter.total_tokens), busy, waiting)
 
 
 def where() -> str:
