@@ -70,6 +70,6 @@ async def test_a_wrong_rate_fails_the_first_check(capsys: pytest.CaptureFixture[
         return {"currency": currency, "rate": rates.fetch("GBP")}
 
     await course.check(n21.quote_route(quote, rates, n=N)[:1])
-    (line, hint) = _lines(capsys)
+    line, _hint = _lines(capsys)
     assert line.startswith("✘ GET /quote?currency=EUR answers the EUR rate")
     assert "1.27" in line

@@ -42,12 +42,11 @@ def quote_route(quote: Callable[..., Any], rates: blocking_lab.Rates, *, n: int)
         assert body == expected, f"HTTP {response.status_code}: {body!r}, not {expected!r}"
 
     async def silent() -> None:
-        since = len(rates.calls)
-        app = _app(quote)
-        flags = await blocking_lab.slow_callbacks(app, [f"{PATH}?currency=EUR"], threshold=delay / 2)
+        since, path = len(rates.calls), f"{PATH}?currency=EUR"
+        flags = await blocking_lab.slow_callbacks(_app(quote), [path], threshold=delay / 2)
         ran = _fetched(rates, since)
-        if flags[f"{PATH}?currency=EUR"]:
-            longest = max(flag.seconds for flag in flags[f"{PATH}?currency=EUR"])
+        if flags[path]:
+            longest = max(flag.seconds for flag in flags[path])
             raise AssertionError(
                 f"debug mode flagged a step of {longest:.2f}s (rates.fetch ran on the {ran[0]})"
             )
