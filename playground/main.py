@@ -123,7 +123,6 @@ def create_app(
 
     @app.get(
         "/health",
-        response_model=Health,
         tags=["meta"],
         summary="Liveness",
     )

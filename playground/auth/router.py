@@ -15,7 +15,6 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 @router.post(
     "/token",
-    response_model=TokenResponse,
     summary="Log in (OAuth2 password flow)",
     responses=error_responses(MalformedBody, exceptions.InvalidCredentials),
 )

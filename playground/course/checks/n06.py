@@ -15,7 +15,7 @@ def _renamed() -> FastAPI:
     """The notebook's anti-pattern: ``/creators/{creator_id}`` over ``valid_profile_id``."""
     app = FastAPI()
 
-    @app.get("/creators/{creator_id}")
+    @app.get("/creators/{creator_id}")  # noqa: FAST003 - the anti-pattern on purpose
     async def read_creator_renamed(creator: creators_dependencies.ValidCreator) -> None:
         return None
 
@@ -26,7 +26,7 @@ def _mixed() -> FastAPI:
     """One variable read by the endpoint itself, one read by nobody, one ``:path`` converter."""
     app = FastAPI()
 
-    @app.get("/teams/{team_id}/members/{member_id}")
+    @app.get("/teams/{team_id}/members/{member_id}")  # noqa: FAST003 - the anti-pattern on purpose
     async def member(team_id: int) -> None:
         return None
 
@@ -34,7 +34,7 @@ def _mixed() -> FastAPI:
     async def read_file(file_path: str) -> None:
         return None
 
-    @app.delete("/teams/{team_id}")
+    @app.delete("/teams/{team_id}")  # noqa: FAST003 - the anti-pattern on purpose
     async def delete_team() -> None:
         return None
 

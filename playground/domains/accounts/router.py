@@ -16,7 +16,6 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 @router.post(
     "/users",
     status_code=status.HTTP_201_CREATED,
-    response_model=AccountResponse,
     summary="Register a user",
     responses=error_responses(
         MalformedBody, auth_exceptions.UsernameTaken, auth_exceptions.EmailTaken
@@ -33,7 +32,6 @@ async def register_user(
 
 @router.get(
     "/users/me",
-    response_model=AccountResponse,
     summary="The current user",
     responses=error_responses(auth_exceptions.InvalidToken),
 )

@@ -11,7 +11,7 @@ router = APIRouter(prefix="/creators", tags=["creators"])
 
 
 @router.get(
-    "/{profile_id}",
+    "/{profile_id}",  # noqa: FAST003 - a dependency reads it
     response_model=CreatorResponse,
     summary="Read a creator",
     responses=error_responses(profiles_exceptions.ProfileNotFound, exceptions.ProfileNotCreator),

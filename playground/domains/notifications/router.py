@@ -29,7 +29,6 @@ _ERRORS = (
 @router.post(
     "/email",
     status_code=status.HTTP_202_ACCEPTED,
-    response_model=EmailQueued,
     summary="Queue an email to yourself",
     responses=error_responses(MalformedBody, *_ERRORS, exceptions.QueueUnavailable),
 )

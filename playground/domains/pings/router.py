@@ -11,21 +11,21 @@ from playground.domains.pings.schemas import Pong
 router = APIRouter(prefix="/pings", tags=["pings"])
 
 
-@router.get("/terrible", response_model=Pong, summary="Blocks")
+@router.get("/terrible", summary="Blocks")
 async def terrible_ping(settings: SettingsDep) -> Pong:
     """Blocking I/O inside ``async def``: the event loop stops for everyone."""
     time.sleep(settings.PING_DELAY_SECONDS)  # noqa: ASYNC251 - the anti-pattern on purpose
     return Pong(route="terrible")
 
 
-@router.get("/good", response_model=Pong, summary="Threads")
+@router.get("/good", summary="Threads")
 def good_ping(settings: SettingsDep) -> Pong:
     """Blocking I/O in a plain ``def``: FastAPI runs it in the thread pool."""
     time.sleep(settings.PING_DELAY_SECONDS)
     return Pong(route="good")
 
 
-@router.get("/perfect", response_model=Pong, summary="Awaits")
+@router.get("/perfect", summary="Awaits")
 async def perfect_ping(settings: SettingsDep) -> Pong:
     """Non-blocking I/O awaited in ``async def``: the loop serves others meanwhile."""
     await asyncio.sleep(settings.PING_DELAY_SECONDS)

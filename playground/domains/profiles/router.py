@@ -13,7 +13,7 @@ router = APIRouter(prefix="/profiles", tags=["profiles"])
 
 
 @router.get(
-    "/{profile_id}",
+    "/{profile_id}",  # noqa: FAST003 - a dependency reads it
     response_model=ProfileResponse,
     summary="Read a profile",
     responses=error_responses(exceptions.ProfileNotFound),
@@ -24,7 +24,7 @@ async def read_profile(profile: ValidProfile) -> Profile:
 
 
 @router.patch(
-    "/{profile_id}",
+    "/{profile_id}",  # noqa: FAST003 - a dependency reads it
     response_model=ProfileResponse,
     summary="Update your profile",
     responses=error_responses(

@@ -1,0 +1,75 @@
+import pytest
+from starlette.concurrency import run_in_threadpool
+
+from playground import course
+from playground.course import blocking_lab
+from playground.course.checks import n21
+
+DELAY, N = 0.1, 5  # as in the notebook
+
+
+def _lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    return capsys.readouterr().out.splitlines()
+
+
+async def test_a_def_route_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
+    rates = blocking_lab.Rates(delay=DELAY)
+
+    def quote(currency: str = "EUR") -> dict[str, object]:
+        return {"currency": currency, "rate": rates.fetch(currency)}
+
+    await course.check(n21.quote_route(quote, rates, n=N))
+    lines = _lines(capsys)
+    assert len(lines) == 3
+    assert all(line.startswith("✔") for line in lines), lines
+    assert set(rates.calls) == {"thread"}
+
+
+async def test_an_offloading_async_route_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    rates = blocking_lab.Rates(delay=DELAY)
+
+    async def quote(currency: str = "EUR") -> dict[str, object]:
+        return {"currency": currency, "rate": await run_in_threadpool(rates.fetch, currency)}
+
+    await course.check(n21.quote_route(quote, rates, n=N))
+    assert all(line.startswith("✔") for line in _lines(capsys))
+
+
+async def test_the_skeleton_is_not_answered(capsys: pytest.CaptureFixture[str]) -> None:
+    rates = blocking_lab.Rates(delay=DELAY)
+
+    async def quote(currency: str = "EUR") -> dict[str, object]: ...  # type: ignore[empty-body]
+
+    await course.check(n21.quote_route(quote, rates, n=N))
+    failed = [line for line in _lines(capsys) if line.startswith("✘")]
+    assert len(failed) == 3
+    assert all("not answered yet" in line for line in failed)
+
+
+async def test_blocking_on_the_loop_is_flagged_and_serialized(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rates = blocking_lab.Rates(delay=DELAY)
+
+    async def quote(currency: str = "EUR") -> dict[str, object]:
+        return {"currency": currency, "rate": rates.fetch(currency)}  # blocks the loop
+
+    await course.check(n21.quote_route(quote, rates, n=N))
+    lines = _lines(capsys)
+    assert lines[0].startswith("✔ GET /quote?currency=EUR answers")
+    assert lines[1].startswith("✘ asyncio's debug mode flags no slow step")
+    assert "(rates.fetch ran on the loop)" in lines[1]
+    assert lines[3].startswith(f"✘ {N} requests at once overlap")
+    assert "serialized" in lines[3]
+
+
+async def test_a_wrong_rate_fails_the_first_check(capsys: pytest.CaptureFixture[str]) -> None:
+    rates = blocking_lab.Rates(delay=0.0)
+
+    def quote(currency: str = "EUR") -> dict[str, object]:
+        return {"currency": currency, "rate": rates.fetch("GBP")}
+
+    await course.check(n21.quote_route(quote, rates, n=N)[:1])
+    line, _hint = _lines(capsys)
+    assert line.startswith("✘ GET /quote?currency=EUR answers the EUR rate")
+    assert "1.27" in line
