@@ -2,12 +2,15 @@
 
 import statistics
 import time
+import timeit
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from pydantic import BaseModel, ConfigDict, create_model
 from sqlalchemy import delete, insert, inspect, select
 
 from playground.course.playground import Playground
@@ -88,3 +91,19 @@ def resolve(openapi: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
         return schema
     component: dict[str, Any] = openapi["components"]["schemas"][ref.rsplit("/", 1)[-1]]
     return component
+
+
+def plain_copy(model: type[BaseModel]) -> type[BaseModel]:
+    """``model``'s fields on a plain ``BaseModel``: no serializers or validators of its base."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, info) for name, info in model.model_fields.items()
+    }
+    plain: type[BaseModel] = create_model(
+        f"Plain{model.__name__}", __config__=ConfigDict(from_attributes=True), **fields
+    )
+    return plain
+
+
+def best_of(work: Callable[[], object], *, number: int = 5, repeat: int = 3) -> float:
+    """Seconds per call of ``work``: the best of ``repeat`` averages over ``number`` calls."""
+    return min(timeit.repeat(work, number=number, repeat=repeat)) / number

@@ -58,3 +58,30 @@ def test_response_schema_and_resolve() -> None:
     assert lab.resolve(openapi, schema)["properties"]["name"]["type"] == "string"
     assert lab.response_schema(openapi, "/bare") == {}
     assert lab.resolve(openapi, {}) == {}
+
+
+def test_plain_copy_keeps_the_fields_and_drops_the_serializer() -> None:
+    from datetime import datetime
+
+    from pydantic import TypeAdapter
+
+    from playground.domains.posts.schemas import PostResponse
+
+    plain = lab.plain_copy(PostResponse)
+    assert set(plain.model_fields) == set(PostResponse.model_fields)
+    values = dict.fromkeys(("id", "author_id"), "00000000-0000-0000-0000-000000000000") | {
+        "title": "t",
+        "body": "b",
+        "created_at": datetime(2026, 1, 1),
+        "updated_at": datetime(2026, 1, 1),
+    }
+    assert b'"2026-01-01T00:00:00+00:00"' in TypeAdapter(PostResponse).dump_json(
+        PostResponse(**values)
+    )
+    assert b'"2026-01-01T00:00:00"' in plain(**values).model_dump_json().encode()
+
+
+def test_best_of_times_a_call() -> None:
+    calls: list[int] = []
+    assert lab.best_of(lambda: calls.append(1), number=2, repeat=2) >= 0
+    assert len(calls) == 4
