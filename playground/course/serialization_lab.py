@@ -1,109 +1,83 @@
-"""Notebook 17's plumbing: seed a page of posts cheaply, time GETs, read response schemas."""
+"""Notebook 17's plumbing: posts seeded in one statement, a user row as a bare dict, timings."""
 
-import statistics
+import gc
 import time
-import timeit
 import uuid
-from collections import Counter
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, create_model
-from sqlalchemy import delete, insert, inspect, select
+from fastapi import Depends
+from sqlalchemy import delete, insert, select
 
+from playground.auth import service as auth_service
+from playground.auth.models import AuthUser
 from playground.course.playground import Playground
+from playground.database import SessionDep, utcnow
 from playground.domains.posts.models import Post
+from playground.exceptions import NotFound
+
+
+class UserNotFound(NotFound):
+    code = "USER_NOT_FOUND"
+    detail = "User not found"
+
+
+async def user_row(user_id: uuid.UUID, session: SessionDep) -> AuthUser:
+    """The ``auth_user`` row (every column, the password hash too); 404 if there is none."""
+    user = await auth_service.get_by_id(session=session, user_id=user_id)
+    if user is None:
+        raise UserNotFound()
+    return user
+
+
+UserRow = Annotated[AuthUser, Depends(user_row)]
 
 
 def row_dict(row: Any) -> dict[str, Any]:
-    """Every column of an ORM row as a dict: what a route returns when it "just returns the row"."""
-    return {column.key: getattr(row, column.key) for column in inspect(row).mapper.column_attrs}
+    """Every column of an ORM row, as a dict: what a route returns when it returns "the row"."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 
 
-async def seed_posts(pg: Playground, *, author_id: uuid.UUID, count: int) -> list[Post]:
-    """``count`` posts by ``author_id`` (theirs before are deleted), inserted with one statement;
-    returns them loaded, oldest first."""
-    start = datetime(2026, 1, 1, tzinfo=UTC)
+async def seed_posts(pg: Playground, *, author_id: uuid.UUID, n: int) -> list[Post]:
+    """Exactly ``n`` posts by ``author_id`` (one INSERT statement), loaded back as ORM rows."""
+    now = utcnow()
     rows = [
         {
             "id": uuid.uuid4(),
             "author_id": author_id,
-            "title": f"Post {number}",
-            "body": f"Body of post {number}. " * 4,
-            "created_at": start + timedelta(minutes=number),
-            "updated_at": start + timedelta(minutes=number),
+            "title": f"Post {i}",
+            "body": "x" * 200,
+            "created_at": now,
+            "updated_at": now,
         }
-        for number in range(count)
+        for i in range(n)
     ]
-    sessionmaker = pg.app.state.sessionmaker
-    async with sessionmaker() as session:
-        await session.execute(delete(Post).where(Post.author_id == author_id))
-        await session.execute(insert(Post), rows)
-        await session.commit()
+    async with pg.engine.begin() as connection:
+        await connection.execute(delete(Post).where(Post.author_id == author_id))
+        await connection.execute(insert(Post), rows)
+    async with pg.app.state.sessionmaker() as session:
         posts = await session.scalars(
-            select(Post).where(Post.author_id == author_id).order_by(Post.created_at)
+            select(Post).where(Post.author_id == author_id).order_by(Post.title)
         )
-        return list(posts)
+        return list(posts.all())
 
 
-async def per_request(
-    client: httpx.AsyncClient, path: str, *, requests: int = 5, rounds: int = 3
-) -> float:
-    """Seconds per GET of ``path``: the best of ``rounds`` medians of ``requests`` GETs."""
-    medians = []
-    for _ in range(rounds):
-        seconds = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            response = await client.get(path)
-            seconds.append(time.perf_counter() - started)
-            response.raise_for_status()
-        medians.append(statistics.median(seconds))
-    return min(medians)
-
-
-async def count_runs(client: httpx.AsyncClient, path: str, counts: Counter[str]) -> dict[str, int]:
-    """GET ``path`` once and return what ``counts`` tallied during it (it starts empty)."""
-    counts.clear()
-    response = await client.get(path)
-    response.raise_for_status()
-    return dict(counts)
-
-
-def response_schema(openapi: dict[str, Any], path: str, method: str = "get") -> dict[str, Any]:
-    """The JSON schema an OpenAPI document gives for a path's success response; ``{}`` if none."""
-    responses = openapi["paths"][path][method]["responses"]
-    success: dict[str, Any] = next(
-        (responses[code] for code in sorted(responses) if code.startswith("2")), {}
-    )
-    schema: dict[str, Any] = (
-        success.get("content", {}).get("application/json", {}).get("schema", {})
-    )
-    return schema
-
-
-def resolve(openapi: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` itself, or the component its ``$ref`` points to."""
-    ref = schema.get("$ref")
-    if not isinstance(ref, str):
-        return schema
-    component: dict[str, Any] = openapi["components"]["schemas"][ref.rsplit("/", 1)[-1]]
-    return component
-
-
-def plain_copy(model: type[BaseModel]) -> type[BaseModel]:
-    """``model``'s fields on a plain ``BaseModel``: no serializers or validators of its base."""
-    fields: dict[str, Any] = {
-        name: (info.annotation, info) for name, info in model.model_fields.items()
-    }
-    plain: type[BaseModel] = create_model(
-        f"Plain{model.__name__}", __config__=ConfigDict(from_attributes=True), **fields
-    )
-    return plain
-
-
-def best_of(work: Callable[[], object], *, number: int = 5, repeat: int = 3) -> float:
-    """Seconds per call of ``work``: the best of ``repeat`` averages over ``number`` calls."""
-    return min(timeit.repeat(work, number=number, repeat=repeat)) / number
+async def time_paths(
+    client: httpx.AsyncClient, paths: Sequence[str], *, rounds: int = 5, per_round: int = 3
+) -> dict[str, float]:
+    """The best per-request seconds of each path, rounds interleaved, no GC while timing."""
+    best = dict.fromkeys(paths, float("inf"))
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            for path in paths:
+                started = time.perf_counter()
+                for _ in range(per_round):
+                    (await client.get(path)).raise_for_status()
+                best[path] = min(best[path], (time.perf_counter() - started) / per_round)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return best

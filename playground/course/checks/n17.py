@@ -1,67 +1,60 @@
-"""Notebook 17's exercise: a route that reads a user's row and must not let the hash leave."""
+"""Notebook 17's exercise: a public profile route that never leaks a private column."""
 
-from collections.abc import Callable
-from typing import Any
-
-import httpx
+from fastapi import APIRouter, FastAPI
 
 from playground import course
 from playground.course import labs
-from playground.course import serialization_lab as lab
 
-PATH = "/users/{user_id}"
-
-
-async def _call(route: Callable[..., Any], pg: course.Playground) -> tuple[httpx.Response, Any]:
-    """Mount ``route`` (its own return type decides) on a side app; GET ada; the OpenAPI doc."""
-    app = labs.side_app(pg)
-    app.get(PATH)(course.answered(route))
-    ada = await pg.user("ada")
-    async with labs.client(app) as client:
-        response = await client.get(PATH.format(user_id=ada.id))
-    return response, app.openapi()
+FIELDS = {"id", "username", "first_name"}
+PATH = "/people/{user_id}"
 
 
-def _leaks(value: Any) -> bool:
-    if isinstance(value, dict):
-        return "password_hash" in value or any(_leaks(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_leaks(item) for item in value)
-    return isinstance(value, str) and value.startswith("$argon2")
+def public_profile(router: APIRouter, pg: course.Playground) -> list[course.Check]:
+    """``router`` serves ``GET /people/{user_id}`` with exactly ``FIELDS``, documented."""
 
+    def app() -> FastAPI:
+        side = labs.side_app(pg)
+        side.include_router(course.answered(router))
+        return side
 
-def public_user(route: Callable[..., Any], pg: course.Playground) -> list[course.Check]:
-    """``route`` answers ada's account, never her password hash, and OpenAPI says what it sends."""
+    async def body() -> dict[str, object]:
+        ada = await pg.user("ada")
+        async with labs.client(app()) as client:
+            response = await client.get(f"/people/{ada.id}")
+        assert response.status_code == 200, f"got HTTP {response.status_code}"
+        answer: dict[str, object] = response.json()
+        return answer
 
-    async def answers() -> None:
-        response, _ = await _call(route, pg)
-        assert response.status_code == 200, f"got HTTP {response.status_code}: {response.text}"
-        body = response.json()
-        assert isinstance(body, dict), f"got {body!r}"
-        got = {key: body.get(key) for key in ("username", "email")}
-        assert got == {"username": "ada", "email": "ada@example.com"}, f"got {got}"
+    async def no_secret() -> None:
+        leaked = {"password_hash", "email"} & set(await body())
+        assert not leaked, f"the answer carries {sorted(leaked)}"
 
-    async def no_hash() -> None:
-        response, _ = await _call(route, pg)
-        assert not _leaks(response.json()), "the response carries the password hash"
+    async def exactly() -> None:
+        keys = set(await body())
+        assert keys == FIELDS, f"fields: {sorted(keys)}"
 
-    async def documented() -> None:
-        _, openapi = await _call(route, pg)
-        schema = lab.resolve(openapi, lab.response_schema(openapi, PATH))
-        fields = sorted(schema.get("properties", {}))
-        assert "username" in fields, f"the documented 200 response has the fields {fields}"
-        assert "password_hash" not in fields, "OpenAPI documents password_hash"
+    def documented() -> None:
+        schema = app().openapi()
+        ok = schema["paths"][PATH]["get"]["responses"]["200"]["content"]["application/json"]
+        ref = ok["schema"].get("$ref", "")
+        assert ref, f"the 200 response schema is {ok['schema']}"
+        model = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+        assert set(model["properties"]) == FIELDS, f"documented: {sorted(model['properties'])}"
 
     return [
-        course.Check("answers 200 with ada's username and email", "return the user", answers),
         course.Check(
-            "the password hash never leaves",
-            "give the route a return type that lists only the public fields",
-            no_hash,
+            "no password_hash or email in the answer",
+            "declare response_model=PublicUser (or -> PublicUser)",
+            no_secret,
         ),
         course.Check(
-            "OpenAPI documents the response's fields (no password_hash)",
-            "-> auth_schemas.UserResponse: the return type is the response model",
+            "the answer has exactly id, username, first_name",
+            "PublicUser declares id, username and first_name only",
+            exactly,
+        ),
+        course.Check(
+            "OpenAPI documents the 200 response with those three fields",
+            "a response model documents the answer; a dict built by hand does not",
             documented,
         ),
     ]
