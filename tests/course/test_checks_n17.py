@@ -2,62 +2,95 @@ import uuid
 from typing import Any
 
 import pytest
+from fastapi import APIRouter
 
 from playground import course
 from playground.auth import schemas as auth_schemas
-from playground.auth import service as auth_service
-from playground.course import serialization_lab as lab
 from playground.course.checks import n17
-from playground.database import SessionDep
+from playground.course.serialization_lab import UserRow, row_dict
+from playground.models import CustomModel
 
 
-async def solution(user_id: uuid.UUID, session: SessionDep) -> auth_schemas.UserResponse:
-    user = await auth_service.get_by_id(session=session, user_id=user_id)
-    return auth_schemas.UserResponse.model_validate(user)
+class PublicUser(CustomModel):
+    id: uuid.UUID
+    username: str
+    first_name: str
 
 
-async def skeleton(user_id: uuid.UUID, session: SessionDep):  # type: ignore[no-untyped-def]
-    user = await auth_service.get_by_id(session=session, user_id=user_id)
-    return lab.row_dict(user)
+def solution() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/people/{user_id}", response_model=PublicUser)
+    async def read_person(user: UserRow) -> Any:
+        return row_dict(user)
+
+    return router
 
 
-async def dict_typed(user_id: uuid.UUID, session: SessionDep) -> dict[str, Any]:
-    user = await auth_service.get_by_id(session=session, user_id=user_id)
-    return lab.row_dict(user)
+def skeleton() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/people/{user_id}")
+    async def read_person(user: UserRow) -> Any:
+        return row_dict(user)
+
+    return router
+
+
+def too_wide() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/people/{user_id}", response_model=auth_schemas.UserResponse)
+    async def read_person(user: UserRow) -> Any:
+        return row_dict(user)
+
+    return router
+
+
+def filtered_by_hand() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/people/{user_id}")
+    async def read_person(user: UserRow) -> Any:
+        return {key: str(getattr(user, key)) for key in n17.FIELDS}
+
+    return router
 
 
 async def test_the_solution_passes_every_check(
     pg: course.Playground, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await course.check(n17.public_user(solution, pg))
+    await course.check(n17.public_profile(solution(), pg))
     assert capsys.readouterr().out.splitlines() == [
-        "✔ answers 200 with ada's username and email",
-        "✔ the password hash never leaves",
-        "✔ OpenAPI documents the response's fields (no password_hash)",
+        "✔ no password_hash or email in the answer",
+        "✔ the answer has exactly id, username, first_name",
+        "✔ OpenAPI documents the 200 response with those three fields",
     ]
 
 
-async def test_the_skeleton_leaks(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n17.public_user(skeleton, pg))
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "✔ answers 200 with ada's username and email"
-    assert lines[1] == "✘ the password hash never leaves: the response carries the password hash"
-    assert lines[3].startswith("✘ OpenAPI documents the response's fields (no password_hash)")
-
-
-async def test_a_dict_return_type_still_leaks(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n17.public_user(dict_typed, pg))
+async def test_the_skeleton_fails(pg: course.Playground, capsys: pytest.CaptureFixture[str]) -> None:
+    await course.check(n17.public_profile(skeleton(), pg))
     out = capsys.readouterr().out
-    assert "✘ the password hash never leaves" in out
-    assert out.count("✘") == 2
+    assert "✘ no password_hash or email in the answer: the answer carries" in out
+    assert out.count("✘") == 3
 
 
-async def test_an_unanswered_workspace_fails(
+async def test_a_wider_model_fails_on_the_fields(
     pg: course.Playground, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await course.check(n17.public_user(..., pg))  # type: ignore[arg-type]
-    assert capsys.readouterr().out.count("not answered yet") == 3
+    await course.check(n17.public_profile(too_wide(), pg))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("✘ no password_hash or email in the answer: the answer carries")
+    assert "['email']" in lines[0]
+
+
+async def test_filtering_by_hand_is_not_documented(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n17.public_profile(filtered_by_hand(), pg))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [
+        "✔ no password_hash or email in the answer",
+        "✔ the answer has exactly id, username, first_name",
+    ]
+    assert lines[2].startswith("✘ OpenAPI documents the 200 response")
