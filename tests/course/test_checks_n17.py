@@ -68,7 +68,9 @@ async def test_the_solution_passes_every_check(
     ]
 
 
-async def test_the_skeleton_fails(pg: course.Playground, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_the_skeleton_fails(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
     await course.check(n17.public_profile(skeleton(), pg))
     out = capsys.readouterr().out
     assert "✘ no password_hash or email in the answer: the answer carries" in out
