@@ -1,0 +1,98 @@
+import uuid
+from typing import Any
+
+import pytest
+from fastapi import APIRouter
+
+from playground import course
+from playground.auth import schemas as auth_schemas
+from playground.course.checks import n17
+from playground.course.serialization_lab import UserRow, row_dict
+from playground.models import CustomModel
+
+
+class PublicUser(CustomModel):
+    id: uuid.UUID
+    username: str
+    first_name: str
+
+
+def solution() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/people/{user_id}", response_model=PublicUser)
+    async def read_person(user: UserRow) -> Any:
+        return row_dict(user)
+
+    return router
+
+
+def skeleton() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/people/{user_id}")
+    async def read_person(user: UserRow) -> Any:
+        return row_dict(user)
+
+    return router
+
+
+def too_wide() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/people/{user_id}", response_model=auth_schemas.UserResponse)
+    async def read_person(user: UserRow) -> Any:
+        return row_dict(user)
+
+    return router
+
+
+def filtered_by_hand() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/people/{user_id}")
+    async def read_person(user: UserRow) -> Any:
+        return {key: str(getattr(user, key)) for key in n17.FIELDS}
+
+    return router
+
+
+async def test_the_solution_passes_every_check(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n17.public_profile(solution(), pg))
+    assert capsys.readouterr().out.splitlines() == [
+        "✔ no password_hash or email in the answer",
+        "✔ the answer has exactly id, username, first_name",
+        "✔ OpenAPI documents the 200 response with those three fields",
+    ]
+
+
+async def test_the_skeleton_fails(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n17.public_profile(skeleton(), pg))
+    out = capsys.readouterr().out
+    assert "✘ no password_hash or email in the answer: the answer carries" in out
+    assert out.count("✘") == 3
+
+
+async def test_a_wider_model_fails_on_the_fields(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n17.public_profile(too_wide(), pg))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("✘ no password_hash or email in the answer: the answer carries")
+    assert "['email']" in lines[0]
+
+
+async def test_filtering_by_hand_is_not_documented(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n17.public_profile(filtered_by_hand(), pg))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [
+        "✔ no password_hash or email in the answer",
+        "✔ the answer has exactly id, username, first_name",
+    ]
+    assert lines[2].startswith("✘ OpenAPI documents the 200 response")
