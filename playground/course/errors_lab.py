@@ -1,4 +1,4 @@
-"""Notebook 18's plumbing: a domain helper that raises ``ValueError``, and ``python -O`` children."""
+"""Notebook 18's plumbing: a domain helper raising ``ValueError``; ``python -O`` children."""
 
 import asyncio
 import json
