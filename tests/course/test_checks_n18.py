@@ -78,3 +78,10 @@ async def test_assert_is_stripped_under_optimize() -> None:
     assert report["python"]["assert"].startswith("refused")
     assert report["python -O"]["assert"] == "accepted"
     assert report["python -O"]["ValueError"].startswith("refused: Value error")
+
+
+def test_the_child_validators_in_process() -> None:
+    from playground.course import errors_child
+
+    assert errors_child.verdict(errors_child.WithValueError, "long enough") == "accepted"
+    assert errors_child.verdict(errors_child.WithValueError, "short").startswith("refused")
