@@ -1,0 +1,87 @@
+import pytest
+from fastapi import HTTPException
+
+from playground import course, exceptions
+from playground.course import errors_lab
+from playground.course.checks import n18
+
+
+class InvalidSort(exceptions.BadRequest):
+    code = "INVALID_SORT"
+    detail = "Invalid sort"
+
+
+async def solution(sort: str = "created_at:desc") -> errors_lab.SortOrder:
+    try:
+        return errors_lab.parse_sort(sort)
+    except ValueError as exc:
+        raise InvalidSort(str(exc)) from exc
+
+
+async def skeleton(sort: str = "created_at:desc") -> errors_lab.SortOrder: ...  # type: ignore[empty-body]
+
+
+async def unmapped(sort: str = "created_at:desc") -> errors_lab.SortOrder:
+    return errors_lab.parse_sort(sort)
+
+
+async def http_exception(sort: str = "created_at:desc") -> errors_lab.SortOrder:
+    try:
+        return errors_lab.parse_sort(sort)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+async def test_the_solution_passes_every_check(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n18.mapped_sort(solution, pg))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith("✔") for line in lines)
+
+
+async def test_the_skeleton_fails(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n18.mapped_sort(skeleton, pg))
+    out = capsys.readouterr().out
+    assert out.count("✘") == 3
+
+
+async def test_an_unmapped_value_error_is_a_logged_500(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n18.mapped_sort(unmapped, pg))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("✔")
+    assert lines[1].startswith("✘ ?sort=likes:desc is a 400, not a 500") and "HTTP 500" in lines[1]
+
+
+async def test_an_http_exception_misses_the_code(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n18.mapped_sort(http_exception, pg))
+    lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
+    assert [line[0] for line in lines] == ["✔", "✔", "✘"]
+    assert "'code': 'BAD_REQUEST'" in lines[2]
+
+
+def test_parse_sort() -> None:
+    assert errors_lab.parse_sort("created_at:desc") == errors_lab.SortOrder("created_at", True)
+    with pytest.raises(ValueError, match="direction"):
+        errors_lab.parse_sort("title:up")
+
+
+async def test_assert_is_stripped_under_optimize() -> None:
+    report = await errors_lab.with_and_without_optimize()
+    assert report["python"]["assert"].startswith("refused")
+    assert report["python -O"]["assert"] == "accepted"
+    assert report["python -O"]["ValueError"].startswith("refused: Value error")
+
+
+def test_the_child_validators_in_process() -> None:
+    from playground.course import errors_child
+
+    assert errors_child.verdict(errors_child.WithValueError, "long enough") == "accepted"
+    assert errors_child.verdict(errors_child.WithValueError, "short").startswith("refused")
