@@ -41,3 +41,28 @@ async def test_time_paths_gives_a_time_per_path() -> None:
     async with labs.client(app) as client:
         best = await serialization_lab.time_paths(client, ["/a"], rounds=2, per_round=1)
     assert set(best) == {"/a"} and 0 < best["/a"] < 1
+
+
+def test_plain_copy_keeps_the_fields_and_drops_custom_models_serializer() -> None:
+    from datetime import datetime
+
+    from playground.domains.posts.schemas import PostResponse
+
+    plain = serialization_lab.plain_copy(PostResponse)
+    assert set(plain.model_fields) == set(PostResponse.model_fields)
+    values: dict[str, object] = {
+        "id": uuid.UUID(int=0),
+        "author_id": uuid.UUID(int=0),
+        "title": "t",
+        "body": "b",
+        "created_at": datetime(2026, 1, 1),
+        "updated_at": datetime(2026, 1, 1),
+    }
+    assert '"2026-01-01T00:00:00+00:00"' in PostResponse.model_validate(values).model_dump_json()
+    assert '"2026-01-01T00:00:00"' in plain.model_validate(values).model_dump_json()
+
+
+def test_best_of_times_calls() -> None:
+    calls: list[int] = []
+    assert serialization_lab.best_of(lambda: calls.append(1), number=2, repeat=2) >= 0
+    assert len(calls) == 4
