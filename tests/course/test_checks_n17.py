@@ -20,7 +20,7 @@ class PublicUser(CustomModel):
 def solution() -> APIRouter:
     router = APIRouter()
 
-    @router.get("/people/{user_id}", response_model=PublicUser)
+    @router.get("/people/{user_id}", response_model=PublicUser)  # noqa: FAST003 - UserRow reads it
     async def read_person(user: UserRow) -> Any:
         return row_dict(user)
 
@@ -30,7 +30,7 @@ def solution() -> APIRouter:
 def skeleton() -> APIRouter:
     router = APIRouter()
 
-    @router.get("/people/{user_id}")
+    @router.get("/people/{user_id}")  # noqa: FAST003 - UserRow reads it
     async def read_person(user: UserRow) -> Any:
         return row_dict(user)
 
@@ -40,7 +40,7 @@ def skeleton() -> APIRouter:
 def too_wide() -> APIRouter:
     router = APIRouter()
 
-    @router.get("/people/{user_id}", response_model=auth_schemas.UserResponse)
+    @router.get("/people/{user_id}", response_model=auth_schemas.UserResponse)  # noqa: FAST003 - UserRow reads it
     async def read_person(user: UserRow) -> Any:
         return row_dict(user)
 
@@ -50,7 +50,7 @@ def too_wide() -> APIRouter:
 def filtered_by_hand() -> APIRouter:
     router = APIRouter()
 
-    @router.get("/people/{user_id}")
+    @router.get("/people/{user_id}")  # noqa: FAST003 - UserRow reads it
     async def read_person(user: UserRow) -> Any:
         return {key: str(getattr(user, key)) for key in n17.FIELDS}
 
