@@ -9,7 +9,9 @@ LAB_ARGS ?=
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NB ?= notebooks/*.ipynb
 # nbval's sanitize file and its IPC-kernel plugin live in the harness: notebooks/ holds lessons only.
+# A cell still running after 120 s is hung: it fails instead of stalling the run.
 NBVAL := --nbval --nbval-sanitize-with playground/course/nbval_sanitize.cfg --nbval-current-env \
+	--nbval-cell-timeout 120 \
 	-p playground.course.nbval_ipc
 
 .PHONY: help install lab test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean
