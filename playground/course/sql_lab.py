@@ -80,7 +80,7 @@ def summarize(article: Article, author: Author, reviews: Sequence[Review]) -> Po
     )
 
 
-def _newest_first() -> sa.Select[tuple[Article]]:
+def _newest_first() -> sa.Select[Article]:
     return select(Article).order_by(Article.created_at.desc(), Article.id)
 
 
@@ -108,7 +108,7 @@ async def joined(session: AsyncSession) -> list[PostSummary]:
     return [PostSummary.model_validate(row._mapping) for row in rows]
 
 
-def json_query(dialect: str = "sqlite") -> sa.Select[tuple[Any]]:
+def json_query(dialect: str = "sqlite") -> sa.Select[Any]:
     """The summaries as one JSON array, built by the database: SQLite's ``json_object`` and
     ``json_group_array``, or PostgreSQL's ``json_build_object`` and ``json_agg``."""
     rows = posts_service.summary_query().subquery("summary")
@@ -123,9 +123,7 @@ def json_query(dialect: str = "sqlite") -> sa.Select[tuple[Any]]:
     pairs = [item for name in fields for item in (sa.literal(name), rows.c[name])]
     if dialect == "postgresql":
         order = (rows.c.created_at.desc(), rows.c.id)
-        array = func.json_agg(
-            postgresql.aggregate_order_by(func.json_build_object(*pairs), *order)
-        )
+        array = func.json_agg(postgresql.aggregate_order_by(func.json_build_object(*pairs), *order))
         return select(func.coalesce(array, sa.literal_column("'[]'::json")))
     # SQLite aggregates in the order the subquery gives (ORDER BY inside it).
     return select(func.coalesce(func.json_group_array(func.json_object(*pairs)), "[]"))
@@ -133,7 +131,7 @@ def json_query(dialect: str = "sqlite") -> sa.Select[tuple[Any]]:
 
 async def json_in_db(session: AsyncSession) -> list[PostSummary]:
     """One SELECT returns the JSON text; Pydantic only validates it."""
-    text = await session.scalar(json_query(session.bind.dialect.name))
+    text = await session.scalar(json_query(session.get_bind().dialect.name))
     # asyncpg decodes ``json`` to text; SQLite's json functions return text.
     return _SUMMARIES.validate_json(text if isinstance(text, str) else str(text))
 
@@ -148,16 +146,16 @@ def same(left: Sequence[CustomModel], right: Sequence[CustomModel]) -> bool:
         return a == b
 
     return len(left) == len(right) and all(
-        type(a) is type(b)
-        and all(close(value, getattr(b, name)) for name, value in a)
+        type(a) is type(b) and all(close(value, getattr(b, name)) for name, value in a)
         for a, b in zip(left, right, strict=False)
     )
 
 
 def postgresql_sql() -> str:
     """The JSON query as PostgreSQL would receive it (compiled, no server needed)."""
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     compiled = json_query("postgresql").compile(
-        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+        dialect=dialect, compile_kwargs={"literal_binds": True}
     )
     return str(compiled)
 
@@ -196,9 +194,10 @@ async def seed(pg: Playground, *, posts: int) -> None:
                     for name in missing
                 ],
             )
-        ids = dict(
-            (await connection.execute(select(AuthUser.username, AuthUser.id))).tuples().all()
-        )
+        ids = {
+            name: user_id
+            for name, user_id in await connection.execute(select(AuthUser.username, AuthUser.id))
+        }
         writers = [ids[f"writer{i}"] for i in range(WRITERS)]
         readers = [ids[f"reader{i}"] for i in range(READERS)]
         start = utcnow()

@@ -39,7 +39,7 @@ async def list_page(
     return posts.all(), total
 
 
-def summary_query() -> sa.Select[tuple[uuid.UUID, str, datetime, str, int, float | None]]:
+def summary_query() -> sa.Select[uuid.UUID, str, datetime, str, int, float | None]:
     """One row per post, newest first: its author's username, review count, average rating."""
     return (
         select(
