@@ -97,6 +97,9 @@ async def test_best_time_runs_at_least_once_and_at_most_most(pg: course.Playgrou
     calls.clear()
     await sql_lab.best_time(pg, way, budget=0.0, most=3)
     assert len(calls) == 1
+    calls.clear()
+    assert await sql_lab.best_time(pg, way, budget=-1.0, least=0) == float("inf")
+    assert calls == []
 
 
 async def test_the_reference_author_stats(pg: course.Playground) -> None:
