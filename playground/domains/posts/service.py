@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from playground.auth.models import AuthUser
+from playground.auth import models as auth_models
 from playground.database import FOREIGN_KEY_VIOLATION, violated_constraint
 from playground.domains.posts import exceptions
 from playground.domains.posts.models import Post, PostReview
@@ -46,15 +46,15 @@ def summary_query() -> sa.Select[uuid.UUID, str, datetime, str, int, float | Non
             Post.id,
             Post.title,
             Post.created_at,
-            AuthUser.username.label("author_username"),
+            auth_models.AuthUser.username.label("author_username"),
             func.count(PostReview.id).label("review_count"),
             # A float average on every database (PostgreSQL's avg of integers is a numeric);
             # NULL when the outer join found no review.
             func.avg(sa.cast(PostReview.rating, sa.Float)).label("average_rating"),
         )
-        .join(AuthUser, AuthUser.id == Post.author_id)
+        .join(auth_models.AuthUser, auth_models.AuthUser.id == Post.author_id)
         .outerjoin(PostReview, PostReview.post_id == Post.id)
-        .group_by(Post.id, AuthUser.username)
+        .group_by(Post.id, auth_models.AuthUser.username)
         .order_by(Post.created_at.desc(), Post.id)
     )
 
