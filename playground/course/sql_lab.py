@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 WRITERS = 10  # every post is by one of them, in turn
 READERS = 3  # they review, never write: post i gets i % 4 reviews
 SIZES = (10, 100, 1000)
-BUDGET = 0.15  # seconds of timing per way and size, beyond a first run
+BUDGET = 0.1  # seconds of timing per way and size, beyond a first run
 _HASH = "not-a-password-hash"  # seeded users never log in
 _SUMMARIES = TypeAdapter(list[PostSummary])
 
@@ -250,7 +250,7 @@ async def run(pg: Playground, way: Way) -> Run:
 
 
 async def best_time(
-    pg: Playground, way: Way, *, budget: float = 0.15, least: int = 1, most: int = 5
+    pg: Playground, way: Way, *, budget: float = BUDGET, least: int = 1, most: int = 5
 ) -> float:
     """The best seconds of one run of ``way``: runs again while under ``budget`` in all (at least
     ``least`` times, at most ``most``), with no GC while timing; ``inf`` if it never ran."""
