@@ -253,9 +253,11 @@ async def best_time(
     pg: Playground, way: Way, *, budget: float = BUDGET, least: int = 1, most: int = 5
 ) -> float:
     """The best seconds of one run of ``way``: runs again while under ``budget`` in all (at least
-    ``least`` times, at most ``most``), with no GC while timing; ``inf`` if it never ran."""
+    ``least`` times, at most ``most``), with no GC while timing (collected before); ``inf`` if
+    it never ran."""
     best, spent, runs = math.inf, 0.0, 0
     was_enabled = gc.isenabled()
+    gc.collect()  # the last way's ORM objects are not collected on this one's time
     gc.disable()
     try:
         while runs < most and (runs < least or spent < budget):
