@@ -374,6 +374,7 @@ async def counts_per_route() -> list[tuple[str, int, int, int]]:
             "GET /auth/users/me": lambda: c.get("/auth/users/me", headers=h),
             "POST /posts": lambda: c.post("/posts", json={"title": "t", "body": "b"}, headers=h),
             "GET /posts": lambda: c.get("/posts"),
+            "GET /posts/summary": lambda: c.get("/posts/summary"),
             "GET /posts/{post_id}": lambda: c.get(f"/posts/{pid}"),
             "PUT /posts/{post_id}": lambda: c.put(
                 f"/posts/{pid}", json={"title": "u", "body": "v"}, headers=h

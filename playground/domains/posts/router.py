@@ -15,6 +15,7 @@ from playground.domains.posts.models import Post, PostReview
 from playground.domains.posts.schemas import (
     PostCreate,
     PostResponse,
+    PostSummary,
     PostUpdate,
     ReviewCreate,
     ReviewResponse,
@@ -51,6 +52,20 @@ async def list_posts(page: PageParamsDep, session: SessionDep) -> Page[PostRespo
     """Posts, newest first, a page at a time."""
     posts, total = await service.list_page(session=session, limit=page.limit, offset=page.offset)
     items = [PostResponse.model_validate(post) for post in posts]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+# Declared before ``/posts/{post_id}``, which would otherwise take "summary" for a post id.
+@router.get(
+    "/posts/summary",
+    summary="List posts with author and ratings",
+)
+async def list_post_summaries(page: PageParamsDep, session: SessionDep) -> Page[PostSummary]:
+    """Posts, newest first, with their author's username, review count and average rating:
+    one SQL statement per page, whatever its size."""
+    items, total = await service.list_summaries(
+        session=session, limit=page.limit, offset=page.offset
+    )
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

@@ -25,6 +25,17 @@ class PostResponse(CustomModel):
     updated_at: datetime
 
 
+class PostSummary(CustomModel):
+    """A post in a list: its author's username and its reviews, aggregated by the database."""
+
+    id: uuid.UUID
+    title: str
+    created_at: datetime
+    author_username: str
+    review_count: int
+    average_rating: float | None = Field(description="The mean rating; null with no reviews.")
+
+
 class ReviewCreate(CustomModel):
     rating: int = Field(ge=MIN_RATING, le=MAX_RATING)
     comment: str = Field(default="", max_length=2000)

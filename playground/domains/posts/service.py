@@ -1,5 +1,6 @@
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -7,10 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from playground.auth import models as auth_models
 from playground.database import FOREIGN_KEY_VIOLATION, violated_constraint
 from playground.domains.posts import exceptions
 from playground.domains.posts.models import Post, PostReview
-from playground.domains.posts.schemas import PostCreate, PostUpdate, ReviewCreate
+from playground.domains.posts.schemas import PostCreate, PostSummary, PostUpdate, ReviewCreate
 
 
 async def create(*, session: AsyncSession, author_id: uuid.UUID, data: PostCreate) -> Post:
@@ -35,6 +37,46 @@ async def list_page(
         select(Post).order_by(Post.created_at.desc(), Post.id).limit(limit).offset(offset)
     )
     return posts.all(), total
+
+
+def summary_query() -> sa.Select[uuid.UUID, str, datetime, str, int, float | None]:
+    """One row per post, newest first: its author's username, review count, average rating."""
+    return (
+        select(
+            Post.id,
+            Post.title,
+            Post.created_at,
+            auth_models.AuthUser.username.label("author_username"),
+            func.count(PostReview.id).label("review_count"),
+            # A float average on every database (PostgreSQL's avg of integers is a numeric);
+            # NULL when the outer join found no review.
+            func.avg(sa.cast(PostReview.rating, sa.Float)).label("average_rating"),
+        )
+        .join(auth_models.AuthUser, auth_models.AuthUser.id == Post.author_id)
+        .outerjoin(PostReview, PostReview.post_id == Post.id)
+        .group_by(Post.id, auth_models.AuthUser.username)
+        .order_by(Post.created_at.desc(), Post.id)
+    )
+
+
+async def list_summaries(
+    *, session: AsyncSession, limit: int, offset: int
+) -> tuple[list[PostSummary], int]:
+    """A page of post summaries and the total number of posts, in one SELECT.
+
+    The page is outer-joined to the one-row count, so an empty page still brings the total.
+    """
+    page = summary_query().limit(limit).offset(offset).subquery("page")
+    counted = select(func.count().label("total")).select_from(Post).subquery("counted")
+    rows = (
+        await session.execute(
+            select(counted.c.total, page)
+            .select_from(counted.outerjoin(page, sa.true()))
+            .order_by(page.c.created_at.desc(), page.c.id)
+        )
+    ).all()
+    summaries = [PostSummary.model_validate(row._mapping) for row in rows if row.id is not None]
+    return summaries, rows[0].total
 
 
 async def update(*, session: AsyncSession, post: Post, data: PostUpdate) -> Post:
