@@ -5,7 +5,7 @@ from playground import course
 from playground.course import blocking_lab
 from playground.course.checks import n21
 
-DELAY, N = 0.1, 5  # as in the notebook
+DELAY, N = 0.2, 5  # as in the notebook
 
 
 def _lines(capsys: pytest.CaptureFixture[str]) -> list[str]:

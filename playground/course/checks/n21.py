@@ -43,7 +43,7 @@ def quote_route(quote: Callable[..., Any], rates: blocking_lab.Rates, *, n: int)
 
     async def silent() -> None:
         since, path = len(rates.calls), f"{PATH}?currency=EUR"
-        flags = await blocking_lab.slow_callbacks(_app(quote), [path], threshold=delay / 2)
+        flags = await blocking_lab.slow_callbacks(_app(quote), [path], threshold=0.75 * delay)
         ran = _fetched(rates, since)
         if flags[path]:
             longest = max(flag.seconds for flag in flags[path])
