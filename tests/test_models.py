@@ -43,3 +43,23 @@ def test_datetimes_inside_containers_follow_the_same_rules() -> None:
         "by_name": {"start": "2026-01-02T03:04:05+00:00"},
         "nested": [{"at": "2026-01-02T03:04:05+00:00", "name": "x"}],
     }
+
+
+def test_the_serializer_keeps_every_field_typed_in_the_json_schema() -> None:
+    schema = Event.model_json_schema(mode="serialization")["properties"]
+    assert schema["at"] == {"format": "date-time", "title": "At", "type": "string"}
+    assert schema["name"] == {"title": "Name", "type": "string"}
+
+
+def test_every_documented_response_field_has_a_type() -> None:
+    from playground.main import create_app
+
+    schemas = create_app().openapi()["components"]["schemas"]
+    typed = {"type", "$ref", "anyOf", "allOf", "oneOf", "enum", "const"}
+    untyped = [
+        f"{name}.{field}"
+        for name, schema in schemas.items()
+        for field, spec in schema.get("properties", {}).items()
+        if not typed & spec.keys()
+    ]
+    assert untyped == ["ValidationError.input"]  # the one field that is any JSON on purpose
