@@ -354,7 +354,7 @@ Call = Callable[[course.Playground, dict[str, str]], Awaitable[httpx.Response]]
 
 async def counts_per_route() -> list[tuple[str, int, int, int]]:
     """(route, status, SQL statements, JWT decodes) for one representative request per route."""
-    async with await course.start(settings={"PING_DELAY_SECONDS": 0}) as pg:
+    async with await course.start(settings={"PING_DELAY_SECONDS": 0}, s3=True) as pg:
         ada = await pg.user("ada", creator=True)
         bob = await pg.user("bob")
         post = (
@@ -366,6 +366,14 @@ async def counts_per_route() -> list[tuple[str, int, int, int]]:
         c = pg.client
         h = ada.headers
         pid, uid = post["id"], ada.id
+        file = {"filename": "a.txt", "content_type": "text/plain", "size": 5}
+        staged = (await c.post(f"/posts/{pid}/attachments", json=file, headers=h)).json()
+        async with httpx.AsyncClient() as s3:  # the client's upload, straight to S3
+            upload = staged["upload"]
+            (
+                await s3.put(upload["url"], content=b"hello", headers=upload["headers"])
+            ).raise_for_status()
+        aid = staged["attachment"]["id"]
         calls: dict[str, Callable[[], Awaitable[httpx.Response]]] = {
             "POST /auth/users": lambda: pg.register("carol"),
             "POST /auth/token": lambda: c.post(
@@ -384,6 +392,13 @@ async def counts_per_route() -> list[tuple[str, int, int, int]]:
             "POST /posts/{post_id}/reviews": lambda: c.post(
                 f"/posts/{pid}/reviews", json={"rating": 5}, headers=bob.headers
             ),
+            "POST /posts/{post_id}/attachments": lambda: c.post(
+                f"/posts/{pid}/attachments", json=file, headers=h
+            ),
+            "POST /posts/{post_id}/attachments/{attachment_id}/complete": lambda: c.post(
+                f"/posts/{pid}/attachments/{aid}/complete", headers=h
+            ),
+            "GET /posts/{post_id}/attachments": lambda: c.get(f"/posts/{pid}/attachments"),
             "GET /users/{user_id}/posts/{post_id}": lambda: c.get(
                 f"/users/{uid}/posts/{pid}", headers=h
             ),
