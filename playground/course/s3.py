@@ -85,6 +85,7 @@ class DelayingProxy:
         self.upstream_port = upstream_port
         self.delay = delay
         self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()  # each connection's handler
 
     @property
     def endpoint_url(self) -> str:
@@ -96,12 +97,28 @@ class DelayingProxy:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
 
     async def stop(self) -> None:
+        """Stop listening and end the connections still open (an answer still held, too), so
+        no socket outlives the loop that runs them."""
         if self._server is not None:
             self._server.close()
+            for connection in list(self._connections):
+                connection.cancel()
+            await asyncio.gather(*self._connections, return_exceptions=True)
             await self._server.wait_closed()
             self._server = None
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        this = asyncio.current_task()
+        assert this is not None
+        self._connections.add(this)
+        try:
+            await self._relay(client_r, client_w)
+        except asyncio.CancelledError:  # stop() ended it: a cancelled handler would be logged
+            pass  # as an error by Python 3.11's asyncio.start_server, so it ends quietly
+        finally:
+            self._connections.discard(this)
+
+    async def _relay(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         try:
             upstream_r, upstream_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
         except BaseException:  # upstream down, or the proxy stopping: end this connection too
@@ -132,3 +149,6 @@ class DelayingProxy:
             await asyncio.gather(*tasks, return_exceptions=True)
             client_w.close()
             upstream_w.close()
+            await asyncio.gather(
+                client_w.wait_closed(), upstream_w.wait_closed(), return_exceptions=True
+            )
