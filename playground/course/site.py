@@ -187,10 +187,10 @@ def link_listings(text: str, *, docname: str, found: dict[str, Listing]) -> str:
         if listing is None:
             continue
         found[listing.module] = listing
-        href = f"{_relative(docname, listing.page)}#L-{match[2]}"
-        links.append(
-            f'<a href="{html.escape(href)}">{html.escape(listing.label)}</a>, line {match[2]}'
-        )
+        href, where = _relative(docname, listing.page), "the whole file"
+        if match[2] != "0":  # a module's listing starts at line 0: the page's top
+            href, where = f"{href}#L-{match[2]}", f"line {match[2]}"
+        links.append(f'<a href="{html.escape(href)}">{html.escape(listing.label)}</a>, {where}')
     if not links:
         return text
     return text.rstrip("\n") + '\n\n<p class="listing-source">source: ' + " · ".join(links) + "</p>\n"
@@ -327,8 +327,14 @@ def build(out: Path, *, quiet: bool = True) -> SiteBuild:
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-E"]
     command += ["-d", str(out / "doctrees"), *(["-q"] if quiet else []), str(source), str(html_dir)]
     subprocess.run(command, check=True)
-    pages = sum(1 for _ in html_dir.rglob("*.html"))
+    pages = len(pages_of(html_dir))
     return SiteBuild(html=html_dir, seconds=time.perf_counter() - started, pages=pages)
+
+
+def pages_of(html_dir: Path) -> list[Path]:
+    """The site's pages (the theme's static folder also holds two template files, no page)."""
+    static = html_dir / "_static"
+    return [path for path in sorted(html_dir.rglob("*.html")) if static not in path.parents]
 
 
 def main(arguments: list[str] | None = None) -> None:
