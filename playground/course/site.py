@@ -193,7 +193,9 @@ def link_listings(text: str, *, docname: str, found: dict[str, Listing]) -> str:
         links.append(f'<a href="{html.escape(href)}">{html.escape(listing.label)}</a>, {where}')
     if not links:
         return text
-    return text.rstrip("\n") + '\n\n<p class="listing-source">source: ' + " · ".join(links) + "</p>\n"
+    return (
+        text.rstrip("\n") + '\n\n<p class="listing-source">source: ' + " · ".join(links) + "</p>\n"
+    )
 
 
 def stage_notebook(notebook: dict[str, Any], *, docname: str, found: dict[str, Listing]) -> None:
@@ -216,9 +218,7 @@ def stage_notebook(notebook: dict[str, Any], *, docname: str, found: dict[str, L
             markdown = output.get("data", {}).get("text/markdown")
             if markdown is not None:
                 text = markdown if isinstance(markdown, str) else "".join(markdown)
-                output["data"]["text/markdown"] = link_listings(
-                    text, docname=docname, found=found
-                )
+                output["data"]["text/markdown"] = link_listings(text, docname=docname, found=found)
 
 
 def title_of(path: Path) -> str:

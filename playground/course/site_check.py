@@ -160,7 +160,9 @@ def main(arguments: list[str] | None = None) -> None:
     options = parser.parse_args(arguments)
     executable = chromium()
     if executable is None:
-        raise SystemExit("site-check: Debian's chromium is not installed (apt-get install chromium)")
+        raise SystemExit(
+            "site-check: Debian's chromium is not installed (apt-get install chromium)"
+        )
     reports = check_site(options.html, options.screenshots, executable=executable)
     problems = [problem for report in reports for problem in report.problems]
     for report in reports:
