@@ -133,7 +133,7 @@ def _fonts_of(page: Any, context: Any, selector: str) -> list[str]:
 
 def _check_solution(page: Any, report: PageReport, screenshots: Path) -> None:
     """The solution cell is collapsed: its code hidden until the reader opens the toggle."""
-    cell = page.locator(".cell.tag_solution").first
+    cell = page.locator(".cell.tag_solution, .cell.tag_hide-cell").first
     if not cell.count():
         report.problems.append(f"{report.name}: no solution cell on the page")
         return
