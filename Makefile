@@ -43,12 +43,17 @@ $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt pyproject.tom
 	touch $(STAMP)
 
 # nbdime's git integration: `git diff` / `git merge` of a notebook go cell by cell. Written to
-# this clone's .git/config only; a linked worktree (.git is a file) shares its config with the
-# main checkout, so it is left alone there, as is a folder that is no git checkout.
+# this clone's .git/config only, with the drivers' full paths (git finds them without an
+# activated venv); a linked worktree (.git is a file) shares its config with the main checkout,
+# so it is left alone there, as is a folder that is no git checkout.
+NBDIFF := $(CURDIR)/$(BIN)/git-nbdiffdriver diff
 install: $(STAMP)
 	@if [ -d .git ]; then \
-	  git config --get diff.jupyternotebook.command >/dev/null \
-	    || $(BIN)/nbdime config-git --enable >/dev/null; \
+	  [ "$$(git config --get diff.jupyternotebook.command)" = "$(NBDIFF)" ] || { \
+	    $(BIN)/nbdime config-git --enable >/dev/null && \
+	    git config diff.jupyternotebook.command "$(NBDIFF)" && \
+	    git config merge.jupyternotebook.driver \
+	      "$(CURDIR)/$(BIN)/git-nbmergedriver merge %O %A %B %L %P"; }; \
 	elif [ -f .git ]; then \
 	  echo "install: a linked git worktree: nbdime's git integration left to the main checkout"; \
 	fi
