@@ -12,7 +12,7 @@ NB ?= notebooks/*.ipynb
 NBVAL := --nbval --nbval-sanitize-with playground/course/nbval_sanitize.cfg --nbval-current-env \
 	-p playground.course.nbval_ipc
 
-.PHONY: help install lab test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check test-latest
+.PHONY: help install lab test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
 
 help:
 	@echo "make lab        install, migrate, open JupyterLab on notebooks/ (LAB_ARGS=...)"
@@ -72,7 +72,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy --strict playground tests
 
-pytest: install
+pytest: install chromium
 	rm -f .coverage .coverage.*
 	COVERAGE_PROCESS_START=$(CURDIR)/pyproject.toml $(BIN)/coverage run -m pytest \
 		-n auto --dist loadfile $(NBVAL) tests notebooks
@@ -134,20 +134,24 @@ site: install
 
 # Headless Chromium (Debian's chromium, with fonts-noto-cjk for the Korean text) opens the
 # home page and two lessons; installed when missing and running as root.
-site-check: site
+site-check: site chromium
+	@command -v chromium >/dev/null || { \
+	  echo "site-check: chromium not found. Install it (sudo apt-get install chromium" >&2; \
+	  echo "fonts-noto-cjk), or run as root so that make site-check can install it." >&2; \
+	  exit 2; }
+	$(BIN)/python -m playground.course.site_check --html build/site/html \
+		--screenshots build/site/screenshots
+
+# Debian's chromium and a Hangul font, when missing and running as root (else: nothing; the
+# Chromium test of `make test` then says why it skips).
+chromium:
 	@{ command -v chromium >/dev/null && fc-list :lang=ko family | grep -q .; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "site-check: installing Debian's chromium and fonts-noto-cjk"; \
+	    echo "installing Debian's chromium and fonts-noto-cjk (the site's browser check)"; \
 	    export DEBIAN_FRONTEND=noninteractive; \
 	    apt-get install -y -qq chromium fonts-noto-cjk >/dev/null 2>&1 \
 	      || { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }; \
-	  fi; \
-	  command -v chromium >/dev/null || { \
-	    echo "site-check: chromium not found. Install it (sudo apt-get install chromium" >&2; \
-	    echo "fonts-noto-cjk), or run as root so that make site-check can install it." >&2; \
-	    exit 2; }; }
-	$(BIN)/python -m playground.course.site_check --html build/site/html \
-		--screenshots build/site/screenshots
+	  fi; }
 
 # A canary for new releases: the whole suite in a throwaway venv on the newest release of every
 # dependency, pins untouched; writes build/latest-report.md and fails loudly on any change.

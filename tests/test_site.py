@@ -191,3 +191,40 @@ def test_pages_render_in_chromium(built: site.SiteBuild, tmp_path: Path) -> None
         assert report.korean and report.heading
         assert all(shot.stat().st_size > 1000 for shot in report.screenshots)
     assert len(reports[-1].screenshots) == 2  # the page, and its collapsed solution
+
+
+def test_site_check_prints_each_page_and_fails_on_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shot = tmp_path / "index.png"
+    good = site_check.PageReport("index", "FastAPI-Playground", "코스", ["Noto Sans CJK KR"])
+    good.screenshots.append(shot)
+    bad = site_check.PageReport("00_welcome", problems=["00_welcome: no solution cell"])
+    monkeypatch.setattr(site_check, "chromium", lambda: Path("/usr/bin/chromium"))
+    monkeypatch.setattr(site_check, "check_site", lambda html, shots, executable: [good, bad])
+    with pytest.raises(SystemExit, match="site-check failed:\n  00_welcome: no solution cell"):
+        site_check.main(["--html", str(tmp_path), "--screenshots", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "✔ index: 'FastAPI-Playground', Korean in ['Noto Sans CJK KR']" in out
+    assert f"    {shot}" in out and "✘ 00_welcome" in out
+    monkeypatch.setattr(site_check, "chromium", lambda: None)
+    with pytest.raises(SystemExit, match="chromium is not installed"):
+        site_check.main([])
+
+
+def test_site_main_reports_pages_and_a_failed_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    done = site.SiteBuild(html=tmp_path / "html", seconds=12.34, pages=75)
+    monkeypatch.setattr(site, "build", lambda out: done)
+    site.main(["--out", str(tmp_path)])
+    assert capsys.readouterr().out == f"site: 75 pages in 12.3s -> {tmp_path}/html/index.html\n"
+
+    def failing(out: Path) -> site.SiteBuild:
+        raise subprocess.CalledProcessError(2, ["sphinx-build"])
+
+    monkeypatch.setattr(site, "build", failing)
+    with pytest.raises(SystemExit, match=r"sphinx-build failed \(exit 2\)"):
+        site.main(["--out", str(tmp_path)])

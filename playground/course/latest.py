@@ -209,8 +209,9 @@ def installed(python: Path) -> dict[str, str]:
     return {normalize(item["name"]): item["version"] for item in json.loads(listing)}
 
 
-def prepare(venv: Path, base_python: str, names: list[str]) -> Path:
-    """A fresh environment with the newest release of every name, and the project (editable)."""
+def prepare(venv: Path, base_python: str, names: list[str]) -> Path:  # pragma: no cover
+    """A fresh environment with the newest release of every name, and the project (editable).
+    Only `make test-latest` runs it: it creates a venv and installs from the registry."""
     if venv.exists():
         shutil.rmtree(venv)
     subprocess.run([base_python, "-m", "venv", str(venv)], check=True)
@@ -255,16 +256,15 @@ def main(arguments: list[str] | None = None) -> None:
     parser.add_argument("--python", default=sys.executable, help="the interpreter for the venv")
     parser.add_argument("--workers", default="auto", help="pytest-xdist workers")
     parser.add_argument("--report", type=Path, default=BUILD / "latest-report.md")
+    parser.add_argument("--work", type=Path, default=BUILD / "latest", help="venv, log, failures")
     options = parser.parse_args(arguments)
-    work = BUILD / "latest"
+    work: Path = options.work
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     names = requirements(ROOT / "pyproject.toml")
     print(f"test-latest: installing the newest releases of {len(names)} packages in {work}/venv")
     python = prepare(work / "venv", options.python, names)
-    print(
-        "test-latest: tests/ and every notebook under strict nbval (log: build/latest/pytest.log)"
-    )
+    print(f"test-latest: tests/ and every notebook under strict nbval (log: {work}/pytest.log)")
     exit_code = run_suite(python, work / "failures.jsonl", work / "pytest.log", options.workers)
     direct = {name_of(name) for name in names}
     rows = versions(pins(ROOT / "requirements" / "dev.txt"), installed(python), direct)

@@ -161,3 +161,60 @@ def _jsonl(path: Path, failures: list[latest.Failure]) -> Path:
     path.write_text("".join(json.dumps(record) + "\n" for record in records))
     assert os.path.getsize(path) > 0
     return path
+
+
+def test_run_suite_gives_pytest_the_failures_file_and_keeps_its_log(tmp_path: Path) -> None:
+    fake = tmp_path / "python"  # stands in for the venv's interpreter
+    fake.write_text(
+        "#!/bin/sh\n"
+        'echo "pytest $*"\n'
+        'echo \'{"nodeid": "notebooks/00_welcome.ipynb::Cell 1", "when": "call", "text": "x"}\''
+        ' >> "$PLAYGROUND_LATEST_FAILURES"\n'
+        "exit 1\n"
+    )
+    fake.chmod(0o755)
+    failures, log = tmp_path / "failures.jsonl", tmp_path / "pytest.log"
+    failures.write_text("left from the last run\n")
+    assert latest.run_suite(fake, failures, log, "2") == 1
+    assert "-p playground.course.latest -n 2 --dist loadfile --nbval" in log.read_text()
+    assert log.read_text().rstrip().endswith("tests notebooks")
+    assert [f.nodeid for f in latest.read_failures(failures)] == [
+        "notebooks/00_welcome.ipynb::Cell 1"
+    ]
+
+
+def test_installed_lists_this_environment() -> None:
+    import sys
+
+    found = latest.installed(Path(sys.executable))
+    assert found["pytest"] == pytest.__version__
+
+
+def test_main_writes_the_report_and_fails_loudly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    def suite(python: Path, failures: Path, log: Path, workers: str) -> int:
+        record = {"nodeid": "tests/test_main.py::test_health", "when": "call", "text": "E  no"}
+        failures.write_text(json.dumps(record) + "\n")
+        return 1
+
+    monkeypatch.setattr(latest, "prepare", lambda venv, base, names: Path(sys.executable))
+    monkeypatch.setattr(latest, "run_suite", suite)
+    monkeypatch.setattr(latest, "installed", lambda python: {"fastapi": "999.0", "pip": "1"})
+    report = tmp_path / "latest-report.md"
+    with pytest.raises(SystemExit, match=r"FAILED on the newest releases: 1 test\(s\), 0 notebook"):
+        latest.main(["--report", str(report), "--work", str(tmp_path / "work")])
+    text = report.read_text()
+    assert "**newer**" in text and "999.0" in text and "| pip |" not in text
+    assert "- `tests/test_main.py::test_health`" in text
+    assert f"report in {report}" in capsys.readouterr().out
+
+    def passing(python: Path, failures: Path, log: Path, workers: str) -> int:
+        failures.unlink()  # as the real one starts
+        return 0
+
+    monkeypatch.setattr(latest, "run_suite", passing)
+    latest.main(["--report", str(report), "--work", str(tmp_path / "work")])
+    assert "whole suite passes" in capsys.readouterr().out
