@@ -22,6 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from packaging.version import InvalidVersion
+from packaging.version import parse as parse_version
+
 ROOT = Path(__file__).parents[2]
 BUILD = ROOT / "build"
 FAILURES_ENV = "PLAYGROUND_LATEST_FAILURES"
@@ -63,6 +66,21 @@ class Version:
     @property
     def moved(self) -> bool:
         return self.pinned != self.tried
+
+    @property
+    def change(self) -> str:
+        """``newer``, ``older``, ``not installed``, ``not pinned`` or nothing."""
+        if self.pinned is None:
+            return "not pinned"
+        if self.tried is None:
+            return "not installed"
+        if not self.moved:
+            return ""
+        try:
+            newer = parse_version(self.tried) > parse_version(self.pinned)
+        except InvalidVersion:
+            return "changed"
+        return "newer" if newer else "older"
 
 
 def normalize(name: str) -> str:
@@ -121,12 +139,19 @@ def output_diff(text: str, *, lines: int = DIFF_LINES) -> list[str]:
                 for row in rows[start + 1 :]
                 if row.strip() and not row.strip().startswith(("Skipping ", "Use -v", "Full diff"))
             ]
-            diff = [row for row in body if row[:2] in {"- ", "+ ", "? ", "  "}] or body
+            diff = [_flip(row) for row in body if row[:2] in {"- ", "+ ", "? ", "  "}] or body
             return (mismatch[:1] + diff)[:lines]
     errors = [row for row in rows if row.startswith("E ")]
     if errors:
         return [row[1:].strip() for row in errors][:lines]
     return [row for row in rows if row.strip()][-lines:]
+
+
+def _flip(row: str) -> str:
+    """nbval asserts ``reference == test`` and pytest marks the right side ``-``: turn it into
+    a diff that reads stored (``-``) to new (``+``)."""
+    signs = {"- ": "+ ", "+ ": "- "}
+    return signs[row[:2]] + row[2:] if row[:2] in signs else row
 
 
 def read_failures(path: Path) -> list[Failure]:
@@ -166,7 +191,7 @@ def write_report(
         "",
         "## Versions tried",
         "",
-        f"{len(moved)} of {len(rows)} packages are newer than their pin"
+        f"{len(moved)} of {len(rows)} packages differ from their pin"
         + (f" (watched: {', '.join(_watched(moved)) or 'none moved'})." if rows else "."),
         "",
         "| package | pinned | tried | |",
@@ -174,7 +199,9 @@ def write_report(
     ]
     for row in rows:
         if row.direct or row.moved:
-            mark = ("**newer**" if row.moved else "") + ("" if row.direct else " (indirect)")
+            mark = (f"**{row.change}**" if row.moved else "") + (
+                "" if row.direct else " (indirect)"
+            )
             lines.append(f"| {row.name} | {row.pinned or '—'} | {row.tried or '—'} | {mark} |")
     lines += ["", "## What changed", ""]
     if not failures:
@@ -183,6 +210,8 @@ def write_report(
         if not group:
             continue
         lines += [f"### {title} ({len(group)})", ""]
+        if group is cells:
+            lines += ["`-` the stored output (what the pins print), `+` the newest releases'.", ""]
         for failure in group:
             suffix = "" if failure.when == "call" else f" (in {failure.when})"
             lines += [f"- `{failure.nodeid}`{suffix}", "", "  ```diff"]

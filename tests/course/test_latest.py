@@ -70,12 +70,26 @@ def test_versions_put_the_direct_dependencies_first_and_mark_what_moved() -> Non
     ]
 
 
+def test_a_change_is_named_by_its_direction() -> None:
+    assert [
+        latest.Version("x", pinned, tried, True).change
+        for pinned, tried in [
+            ("1.0", "1.0"),
+            ("0.28.1", "0.29.0"),
+            ("2.10", "2.9"),
+            ("1.0", None),
+            (None, "65.5.0"),
+            ("1.0", "not-a-version"),
+        ]
+    ] == ["", "newer", "older", "not installed", "not pinned", "changed"]
+
+
 def test_an_nbval_failure_gives_the_first_lines_of_its_output_diff() -> None:
     assert latest.output_diff(NBVAL_FAILURE) == [
-        "mismatch 'stdout'",
-        "- HTTP 201 Created",
+        "mismatch 'stdout'",  # the stored output said CreAted; this run printed Created
+        "+ HTTP 201 Created",
         "?             ^",
-        "+ HTTP 201 CreAted",
+        "- HTTP 201 CreAted",
         "?             ^",
         "  {",
     ]
@@ -113,14 +127,15 @@ def test_the_report_names_versions_cells_and_tests(tmp_path: Path) -> None:
     assert report.read_text() == text
     assert "2026-12-03 11:00 UTC, Python 3.11.7, 312 s." in text
     assert "(pytest exit 1): 1 test(s) and 1 notebook cell(s) changed." in text
-    assert "2 of 4 packages are newer than their pin (watched: httpx 0.28.1 → 0.29.0)." in text
+    assert "2 of 4 packages differ from their pin (watched: httpx 0.28.1 → 0.29.0)." in text
     assert "| httpx | 0.28.1 | 0.29.0 | **newer** |" in text
     assert "| fastapi | 0.120.0 | 0.120.0 |  |" in text
     assert "| idna | 3.0 | 3.1 | **newer** (indirect) |" in text
     assert "anyio" not in text  # indirect and unchanged: not worth a row
     cells, tests = text.index("### Notebook cells (1)"), text.index("### Tests (1)")
     assert cells < text.index("- `notebooks/14_async_test_client.ipynb::Cell 3`") < tests
-    assert "  + HTTP 201 CreAted" in text[cells:tests]
+    assert "  - HTTP 201 CreAted" in text[cells:tests]
+    assert "`-` the stored output" in text
     assert "  AssertionError: assert {'status': 'OK'}" in text[tests:]
 
 
