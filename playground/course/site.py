@@ -55,6 +55,7 @@ html_theme_options = {
     "use_download_button": True,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    "footer_content_items": ["copyright.html"],  # the theme's "By <author>" reads oddly in ko
 }
 '''
 
