@@ -14,7 +14,7 @@ NBVAL := --nbval --nbval-sanitize-with playground/course/nbval_sanitize.cfg --nb
 	--nbval-cell-timeout 120 \
 	-p playground.course.nbval_ipc
 
-.PHONY: help install lab test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean
+.PHONY: help install lab test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
 
 help:
 	@echo "make lab        install, migrate, open JupyterLab on notebooks/ (LAB_ARGS=...)"
@@ -25,6 +25,9 @@ help:
 	@echo "make worker     the email queue's worker (huey), beside make serve"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
 	@echo "make bench      measure notebooks, throughput under wrk, SQL/JWT counts, pings -> BENCHMARKS.md"
+	@echo "make site       the course as static HTML from the committed outputs -> build/site/html"
+	@echo "make site-check open the site in headless Chromium, screenshots -> build/site/screenshots"
+	@echo "make test-latest  the suite on the newest releases (pins untouched) -> build/latest-report.md"
 	@echo "make migration m=<slug>  autogenerate a migration"
 	@echo "make requirements        re-pin requirements/*.txt from pyproject.toml"
 
@@ -41,7 +44,21 @@ $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt pyproject.tom
 		"@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
 	touch $(STAMP)
 
+# nbdime's git integration: `git diff` / `git merge` of a notebook go cell by cell. Written to
+# this clone's .git/config only, with the drivers' full paths (git finds them without an
+# activated venv); a linked worktree (.git is a file) shares its config with the main checkout,
+# so it is left alone there, as is a folder that is no git checkout.
+NBDIFF := $(CURDIR)/$(BIN)/git-nbdiffdriver diff
 install: $(STAMP)
+	@if [ -d .git ]; then \
+	  [ "$$(git config --get diff.jupyternotebook.command)" = "$(NBDIFF)" ] || { \
+	    $(BIN)/nbdime config-git --enable >/dev/null && \
+	    git config diff.jupyternotebook.command "$(NBDIFF)" && \
+	    git config merge.jupyternotebook.driver \
+	      "$(CURDIR)/$(BIN)/git-nbmergedriver merge %O %A %B %L %P"; }; \
+	elif [ -f .git ]; then \
+	  echo "install: a linked git worktree: nbdime's git integration left to the main checkout"; \
+	fi
 
 migrate: install
 	$(BIN)/alembic upgrade head
@@ -57,7 +74,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy --strict playground tests
 
-pytest: install
+pytest: install chromium
 	rm -f .coverage .coverage.*
 	COVERAGE_PROCESS_START=$(CURDIR)/pyproject.toml $(BIN)/coverage run -m pytest \
 		-n auto --dist loadfile $(NBVAL) tests notebooks
@@ -111,6 +128,37 @@ bench: install
 
 notebooks: install
 	$(BIN)/python -m playground.course $(NB)
+
+# The course site: Sphinx + myst-nb + sphinx-book-theme, from the committed outputs (nothing
+# is executed), warnings as errors.
+site: install
+	$(BIN)/python -m playground.course.site --out build/site
+
+# Headless Chromium (Debian's chromium, with fonts-noto-cjk for the Korean text) opens the
+# home page and two lessons; installed when missing and running as root.
+site-check: site chromium
+	@command -v chromium >/dev/null || { \
+	  echo "site-check: chromium not found. Install it (sudo apt-get install chromium" >&2; \
+	  echo "fonts-noto-cjk), or run as root so that make site-check can install it." >&2; \
+	  exit 2; }
+	$(BIN)/python -m playground.course.site_check --html build/site/html \
+		--screenshots build/site/screenshots
+
+# Debian's chromium and a Hangul font, when missing and running as root (else: nothing; the
+# Chromium test of `make test` then says why it skips).
+chromium:
+	@{ command -v chromium >/dev/null && fc-list :lang=ko family | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium and fonts-noto-cjk (the site's browser check)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq chromium fonts-noto-cjk >/dev/null 2>&1 \
+	      || { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }; \
+	  fi; }
+
+# A canary for new releases: the whole suite in a throwaway venv on the newest release of every
+# dependency, pins untouched; writes build/latest-report.md and fails loudly on any change.
+test-latest: install
+	$(BIN)/python -m playground.course.latest --python $(PYTHON)
 
 migration: install
 	@test -n "$(m)" || (echo 'usage: make migration m=<slug>' && exit 2)

@@ -9,6 +9,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbval.plugin import coalesce_streams
 
+from playground.course.hygiene import clean
 from playground.course.nbval_ipc import IpcKernelManager
 
 
@@ -22,6 +23,7 @@ def notebook_client(path: Path, *, timeout: int) -> tuple[Any, NotebookClient]:
         kernel_name="python3",
         kernel_manager_class=IpcKernelManager,
         record_timing=False,
+        store_widget_state=False,
         shutdown_kernel="immediate",
         resources={"metadata": {"path": str(path.parent)}},
     )
@@ -30,7 +32,8 @@ def notebook_client(path: Path, *, timeout: int) -> tuple[Any, NotebookClient]:
 
 def refresh_notebook(path: Path, *, timeout: int = 300) -> float:
     """Re-execute a notebook in place; returns seconds. Only what the cells print changes,
-    and a cell's stdout (or stderr) is stored in one piece however it arrived."""
+    a cell's stdout (or stderr) is stored in one piece however it arrived, and the metadata
+    is cleaned as ``tests/test_notebook_metadata.py`` wants it (:func:`hygiene.clean`)."""
     notebook, client = notebook_client(path, timeout=timeout)
     started = time.perf_counter()
     client.execute()
@@ -38,6 +41,7 @@ def refresh_notebook(path: Path, *, timeout: int = 300) -> float:
     for cell in notebook.cells:
         if cell.cell_type == "code":  # stored as nbval compares them: one stream per name
             cell.outputs = coalesce_streams(cell.outputs)
+    clean(notebook)
     nbformat.write(notebook, path)  # type: ignore[no-untyped-call]
     return elapsed
 
