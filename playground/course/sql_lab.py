@@ -126,7 +126,8 @@ def json_query(dialect: str = "sqlite") -> sa.Select[Any]:
     if dialect == "postgresql":
         order = (rows.c.created_at.desc(), rows.c.id)
         array = func.json_agg(postgresql.aggregate_order_by(func.json_build_object(*pairs), *order))
-        return select(func.coalesce(array, sa.literal_column("'[]'::json")))
+        # As text, as SQLite gives it (asyncpg would hand SQLAlchemy a decoded list).
+        return select(sa.cast(func.coalesce(array, sa.literal_column("'[]'::json")), sa.Text))
     # SQLite aggregates in the order the subquery gives (ORDER BY inside it).
     return select(func.coalesce(func.json_group_array(func.json_object(*pairs)), "[]"))
 
@@ -134,8 +135,7 @@ def json_query(dialect: str = "sqlite") -> sa.Select[Any]:
 async def json_in_db(session: AsyncSession) -> list[PostSummary]:
     """One SELECT returns the JSON text; Pydantic only validates it."""
     text = await session.scalar(json_query(session.get_bind().dialect.name))
-    # asyncpg decodes ``json`` to text; SQLite's json functions return text.
-    return _SUMMARIES.validate_json(text if isinstance(text, str) else str(text))
+    return _SUMMARIES.validate_json(text)
 
 
 def same(left: Sequence[CustomModel], right: Sequence[CustomModel]) -> bool:

@@ -47,7 +47,8 @@ def test_the_json_query_per_dialect() -> None:
     sqlite = str(sql_lab.json_query())
     assert "json_group_array(json_object(" in sqlite
     compiled = sql_lab.postgresql_sql()
-    assert compiled.startswith("SELECT coalesce(json_agg(json_build_object('id', summary.id, ")
+    assert compiled.startswith("SELECT CAST(coalesce(json_agg(json_build_object('id', summary.id, ")
+    assert "'[]'::json) AS TEXT)" in compiled  # text, as SQLite returns it
     assert "ORDER BY summary.created_at DESC, summary.id)" in compiled
     assert "GROUP BY post.id, auth_user.username" in compiled
 
