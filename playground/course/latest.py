@@ -33,6 +33,8 @@ NBVAL = [
     "--nbval-sanitize-with",
     "playground/course/nbval_sanitize.cfg",
     "--nbval-current-env",
+    "--nbval-cell-timeout",
+    "120",
     "-p",
     "playground.course.nbval_ipc",
 ]
