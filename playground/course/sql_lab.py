@@ -114,14 +114,7 @@ def json_query(dialect: str = "sqlite") -> sa.Select[Any]:
     """The summaries as one JSON array, built by the database: SQLite's ``json_object`` and
     ``json_group_array``, or PostgreSQL's ``json_build_object`` and ``json_agg``."""
     rows = posts_service.summary_query().subquery("summary")
-    fields = [
-        "id",
-        "title",
-        "created_at",
-        "author_username",
-        "review_count",
-        "average_rating",
-    ]
+    fields = PostSummary.model_fields  # the object's keys: the schema's fields, in its order
     pairs = [item for name in fields for item in (sa.literal(name), rows.c[name])]
     if dialect == "postgresql":
         order = (rows.c.created_at.desc(), rows.c.id)

@@ -24,35 +24,29 @@ def _stats(posts: Any) -> Any:
     )
 
 
-async def solution(session: AsyncSession) -> list[sql_lab.AuthorStats]:
-    rows = await session.execute(
-        _stats(func.count(distinct(Post.id)))
-        .outerjoin(Post, Post.author_id == AuthUser.id)
-        .outerjoin(PostReview, PostReview.post_id == Post.id)
-    )
+async def _one_select(
+    session: AsyncSession, *, distinct_posts: bool, every_user: bool
+) -> list[sql_lab.AuthorStats]:
+    posts = func.count(distinct(Post.id) if distinct_posts else Post.id)
+    joined = _stats(posts).join(Post, Post.author_id == AuthUser.id, isouter=every_user)
+    rows = await session.execute(joined.outerjoin(PostReview, PostReview.post_id == Post.id))
     return [sql_lab.AuthorStats.model_validate(row._mapping) for row in rows]
+
+
+async def solution(session: AsyncSession) -> list[sql_lab.AuthorStats]:
+    return await _one_select(session, distinct_posts=True, every_user=True)
 
 
 async def skeleton(session: AsyncSession) -> list[sql_lab.AuthorStats]:
     return await sql_lab.author_stats_reference(session)
 
 
-async def fanned_out(session: AsyncSession) -> list[sql_lab.AuthorStats]:
-    rows = await session.execute(
-        _stats(func.count(Post.id))
-        .outerjoin(Post, Post.author_id == AuthUser.id)
-        .outerjoin(PostReview, PostReview.post_id == Post.id)
-    )
-    return [sql_lab.AuthorStats.model_validate(row._mapping) for row in rows]
+async def fanned_out(session: AsyncSession) -> list[sql_lab.AuthorStats]:  # a post per review
+    return await _one_select(session, distinct_posts=False, every_user=True)
 
 
-async def inner_joined(session: AsyncSession) -> list[sql_lab.AuthorStats]:
-    rows = await session.execute(
-        _stats(func.count(distinct(Post.id)))
-        .join(Post, Post.author_id == AuthUser.id)
-        .outerjoin(PostReview, PostReview.post_id == Post.id)
-    )
-    return [sql_lab.AuthorStats.model_validate(row._mapping) for row in rows]
+async def inner_joined(session: AsyncSession) -> list[sql_lab.AuthorStats]:  # no postless user
+    return await _one_select(session, distinct_posts=True, every_user=False)
 
 
 async def test_the_solution_passes_every_check(
