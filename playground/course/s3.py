@@ -85,7 +85,8 @@ class DelayingProxy:
         self.upstream_port = upstream_port
         self.delay = delay
         self._server: asyncio.Server | None = None
-        self._connections: set[asyncio.Task[None]] = set()  # each connection's handler
+        self._relays: set[asyncio.Task[None]] = set()  # one per connection
+        self._writers: set[asyncio.StreamWriter] = set()  # every socket still open, both sides
 
     @property
     def endpoint_url(self) -> str:
@@ -94,36 +95,40 @@ class DelayingProxy:
         return f"http://127.0.0.1:{port}"
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
 
     async def stop(self) -> None:
         """Stop listening and end the connections still open (an answer still held, too), so
         no socket outlives the loop that runs them."""
         if self._server is not None:
             self._server.close()
-            for connection in list(self._connections):
-                connection.cancel()
-            await asyncio.gather(*self._connections, return_exceptions=True)
+            for relay in list(self._relays):
+                relay.cancel()
+            await asyncio.gather(*self._relays, return_exceptions=True)
+            writers = list(self._writers)  # a relay cancelled before it ran closed nothing
+            for writer in writers:
+                writer.close()
+            await asyncio.gather(*(w.wait_closed() for w in writers), return_exceptions=True)
+            self._writers.clear()
             await self._server.wait_closed()
             self._server = None
 
-    async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
-        this = asyncio.current_task()
-        assert this is not None
-        self._connections.add(this)
-        try:
-            await self._relay(client_r, client_w)
-        except asyncio.CancelledError:  # stop() ended it: a cancelled handler would be logged
-            pass  # as an error by Python 3.11's asyncio.start_server, so it ends quietly
-        finally:
-            self._connections.discard(this)
+    def _accept(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        """A new connection (a plain callback: its socket is registered before anything can
+        cancel the relay, which runs as a task of its own)."""
+        self._writers.add(client_w)
+        relay = asyncio.ensure_future(self._relay(client_r, client_w))
+        self._relays.add(relay)
+        relay.add_done_callback(self._relays.discard)
 
     async def _relay(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         try:
             upstream_r, upstream_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
         except BaseException:  # upstream down, or the proxy stopping: end this connection too
             client_w.close()
+            self._writers.discard(client_w)
             raise
+        self._writers.add(upstream_w)
         asked = asyncio.Event()  # a request went up since the last answer came down
 
         async def up() -> None:
@@ -149,6 +154,7 @@ class DelayingProxy:
             await asyncio.gather(*tasks, return_exceptions=True)
             client_w.close()
             upstream_w.close()
+            self._writers.difference_update((client_w, upstream_w))
             await asyncio.gather(
                 client_w.wait_closed(), upstream_w.wait_closed(), return_exceptions=True
             )
