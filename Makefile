@@ -10,9 +10,9 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NB ?= notebooks/*.ipynb
 # nbval's sanitize file and its IPC-kernel plugin live in the harness: notebooks/ holds lessons only.
 # A cell still running after 120 s is hung: it fails instead of stalling the run.
-NBVAL := --nbval --nbval-sanitize-with playground/course/nbval_sanitize.cfg --nbval-current-env \
+NBVAL := --nbval --nbval-sanitize-with course/maintain/nbval_sanitize.cfg --nbval-current-env \
 	--nbval-cell-timeout 120 \
-	-p playground.course.nbval_ipc
+	-p course.maintain.nbval_ipc
 
 .PHONY: help install lab test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
 
@@ -38,6 +38,8 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	# The harness (course/) is no part of the app's wheel: this checkout goes on the venv's path.
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_path('purelib'), 'fastapi_playground_course.pth').write_text('$(CURDIR)\\n')"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	# No news pop-up in this project's JupyterLab (the setting lives in .venv, not in ~).
 	$(BIN)/jupyter labextension disable --level=sys_prefix \
@@ -72,7 +74,7 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 
 typecheck: install
-	$(BIN)/mypy --strict playground tests
+	$(BIN)/mypy --strict playground course tests
 
 pytest: install chromium
 	rm -f .coverage .coverage.*
@@ -85,7 +87,7 @@ test: lint typecheck pytest test-rerun
 
 # A learner's Shift+Enter twice, and Run All twice without a restart: nothing may raise.
 test-rerun: install
-	printf '%s\n' $(NB) | xargs -P 2 -n 1 $(BIN)/python -m playground.course.rerun
+	printf '%s\n' $(NB) | xargs -P 2 -n 1 $(BIN)/python -m course.maintain.rerun
 
 # The same migrations and tests on PostgreSQL (a throwaway cluster on loopback).
 test-postgres: install
@@ -127,12 +129,12 @@ bench: install
 	$(BIN)/python -m tests.bench
 
 notebooks: install
-	$(BIN)/python -m playground.course $(NB)
+	$(BIN)/python -m course.maintain.refresh $(NB)
 
 # The course site: Sphinx + myst-nb + sphinx-book-theme, from the committed outputs (nothing
 # is executed), warnings as errors.
 site: install
-	$(BIN)/python -m playground.course.site --out build/site
+	$(BIN)/python -m course.maintain.site --out build/site
 
 # Headless Chromium (Debian's chromium, with fonts-noto-cjk for the Korean text) opens the
 # home page and two lessons; installed when missing and running as root.
@@ -141,7 +143,7 @@ site-check: site chromium
 	  echo "site-check: chromium not found. Install it (sudo apt-get install chromium" >&2; \
 	  echo "fonts-noto-cjk), or run as root so that make site-check can install it." >&2; \
 	  exit 2; }
-	$(BIN)/python -m playground.course.site_check --html build/site/html \
+	$(BIN)/python -m course.maintain.site_check --html build/site/html \
 		--screenshots build/site/screenshots
 
 # Debian's chromium and a Hangul font, when missing and running as root (else: nothing; the
@@ -158,7 +160,7 @@ chromium:
 # A canary for new releases: the whole suite in a throwaway venv on the newest release of every
 # dependency, pins untouched; writes build/latest-report.md and fails loudly on any change.
 test-latest: install
-	$(BIN)/python -m playground.course.latest --python $(PYTHON)
+	$(BIN)/python -m course.maintain.latest --python $(PYTHON)
 
 migration: install
 	@test -n "$(m)" || (echo 'usage: make migration m=<slug>' && exit 2)

@@ -30,7 +30,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from playground import course, database, migrations
+import course
+from playground import database, migrations
 from playground.auth import utils as auth_utils
 from playground.auth.models import AuthUser
 from playground.config import Settings
@@ -52,7 +53,7 @@ SEEDED_POSTS = 50
 PING_N = 10
 PING_DELAY = 0.1
 NBVAL = ["--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q", "-n", "auto"]
-NBVAL += ["-p", "playground.course.nbval_ipc"]  # the same kernels as `make test` (IPC)
+NBVAL += ["-p", "course.maintain.nbval_ipc"]  # the same kernels as `make test` (IPC)
 SANITIZE = ROOT / "playground" / "course" / "nbval_sanitize.cfg"
 
 
@@ -78,7 +79,7 @@ def notebook_times() -> tuple[tuple[float, str], tuple[float, str], dict[str, fl
     with tempfile.TemporaryDirectory() as folder:
         trivial = []
         for index in range(len(NOTEBOOKS)):
-            source = "import fastapi, httpx, pydantic, sqlalchemy\nfrom playground import course"
+            source = "import fastapi, httpx, pydantic, sqlalchemy\nimport course"
             # nbformat ships no annotations: its calls are untyped, so each is ignored by name.
             cell = new_code_cell(source, execution_count=1)  # type: ignore[no-untyped-call]
             notebook = new_notebook(cells=[cell], metadata=KERNEL)  # type: ignore[no-untyped-call]

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from playground import course
+import course
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from playground import course
+import course
 from playground.auth.config import AuthConfig
 from playground.auth.models import AuthUser
 from playground.auth.utils import PasswordHasher, create_access_token

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Executable, func, select, update
 
-from playground import course
+import course
 from playground.auth.models import AuthUser
 from playground.database import Base
 

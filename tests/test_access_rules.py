@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.dependencies.models import Dependant
 
-from playground import course
+import course
 from playground.auth import dependencies as auth_dependencies
 from playground.domains.notifications.models import NotificationEmail
 from playground.domains.posts.models import Post, PostReview

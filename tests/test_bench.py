@@ -1,6 +1,6 @@
 """`make bench` keeps working as routes are added: every route has a sample request that works."""
 
-from playground import course
+import course
 from playground.main import create_app
 from tests import bench
 

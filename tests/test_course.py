@@ -9,10 +9,11 @@ import httpx
 import pytest
 from sqlalchemy import inspect, make_url
 
-from playground import course, migrations
+import course
+from course import databases
+from playground import migrations
 from playground.auth import utils as auth_utils
 from playground.auth.models import AuthUser
-from playground.course import playground as harness
 from playground.database import metadata
 from playground.domains.posts import dependencies as posts_dependencies
 from tests.factories import create_user
@@ -39,8 +40,8 @@ async def test_each_playground_has_its_own_database(pg: course.Playground) -> No
 async def test_playgrounds_are_copies_of_a_template_migrated_once(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(harness, "_TEMPLATES", {})  # as in a process that has started none
-    monkeypatch.setattr(harness, "_SQLITE_TEMPLATES", tmp_path)  # and a user who has none
+    monkeypatch.setattr(databases, "_TEMPLATES", {})  # as in a process that has started none
+    monkeypatch.setattr(databases, "_SQLITE_TEMPLATES", tmp_path)  # and a user who has none
     with course.count_calls(migrations, "upgrade") as upgrades:
         async with await course.start() as first, await course.start() as second:
             await create_user(first, "ada")
@@ -58,22 +59,22 @@ async def test_the_sqlite_template_serves_every_process_until_a_migration_change
     if os.environ.get(course.TEST_DATABASE_URL):
         pytest.skip("PostgreSQL: a template database per process")
     folder, scripts = tmp_path / "templates", tmp_path / "migrations"
-    shutil.copytree(harness._MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(harness, "_SQLITE_TEMPLATES", folder)
-    monkeypatch.setattr(harness, "_MIGRATIONS", scripts)
-    monkeypatch.setattr(harness, "_TEMPLATES", {})
+    shutil.copytree(databases._MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(databases, "_SQLITE_TEMPLATES", folder)
+    monkeypatch.setattr(databases, "_MIGRATIONS", scripts)
+    monkeypatch.setattr(databases, "_TEMPLATES", {})
     with course.count_calls(migrations, "upgrade") as upgrades:
         async with await course.start():
             pass
-        harness._TEMPLATES.clear()  # another process: it finds the file and copies it
+        databases._TEMPLATES.clear()  # another process: it finds the file and copies it
         async with await course.start():
             pass
     assert upgrades.calls == 1
     made = sorted(path.name for path in folder.iterdir())
-    assert made == [f"{harness._schema_key()}.db"]  # no draft left behind
+    assert made == [f"{databases._schema_key()}.db"]  # no draft left behind
     first = next(scripts.glob("versions/*.py"))
     first.write_text(first.read_text() + "\n# edited\n")
-    assert f"{harness._schema_key()}.db" not in made  # an edited migration: another template
+    assert f"{databases._schema_key()}.db" not in made  # an edited migration: another template
 
 
 def test_a_sqlite_template_with_pages_in_its_wal_is_not_copied(tmp_path: Path) -> None:
@@ -83,9 +84,9 @@ def test_a_sqlite_template_with_pages_in_its_wal_is_not_copied(tmp_path: Path) -
     connection.execute("CREATE TABLE kept (x INTEGER)")
     connection.commit()  # in the WAL, not yet in the file, while a connection stays open
     with pytest.raises(RuntimeError, match="WAL"):
-        harness._copy_sqlite(template, tmp_path / "early.db")
+        databases._copy_sqlite(template, tmp_path / "early.db")
     connection.close()  # the last connection checkpoints the WAL into the file
-    harness._copy_sqlite(template, tmp_path / "copy.db")
+    databases._copy_sqlite(template, tmp_path / "copy.db")
     copied = sqlite3.connect(tmp_path / "copy.db")
     assert copied.execute("SELECT name FROM sqlite_master").fetchall() == [("kept",)]
     copied.close()

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import Executable, event, insert, text
 from sqlalchemy.exc import IntegrityError
 
-from playground import course
+import course
 from playground.auth.models import AuthUser
 from playground.database import (
     FOREIGN_KEY_VIOLATION,

@@ -2,7 +2,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from playground import course
+import course
 from playground.exceptions import Conflict, ErrorResponse, NotFound, PlaygroundError
 from playground.handlers import register_exception_handlers
 from playground.openapi import error_responses

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from playground import course
+import course
 from playground.domains.profiles.models import Profile
 from tests.factories import create_user
 from tests.helpers import count

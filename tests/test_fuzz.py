@@ -21,11 +21,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from playground import course, migrations
+import course
+from course import local_s3 as s3
+from playground import migrations
 from playground.auth.config import AuthConfig
 from playground.aws.config import AwsConfig
 from playground.config import Environment, Settings
-from playground.course import s3
 from playground.domains.profiles.models import Profile
 from playground.main import create_app
 from tests.factories import create_user

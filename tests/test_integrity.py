@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import httpx
 import pytest
 
-from playground import course
+import course
 from tests.factories import create_user
 
 USERS = 20

@@ -2,7 +2,8 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from playground import course, syllabus
+import course
+from playground import syllabus
 from playground.auth.config import AuthConfig
 from playground.config import Environment, Settings, SettingsError
 from playground.main import create_app

@@ -6,7 +6,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-from playground import course, migrations
+import course
+from playground import migrations
 from playground.database import metadata
 from tests.factories import create_user
 

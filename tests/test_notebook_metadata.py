@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from playground.course import hygiene
+from course.maintain import hygiene
 
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from playground import course
+import course
 from playground.pagination import MAX_LIMIT, MAX_OFFSET
 from tests.factories import create_user
 

@@ -59,3 +59,18 @@ def test_ci_runs_the_readme_test_command() -> None:
     commands = [line for line in ci.splitlines() if line.startswith("make ")]
     assert commands == ["make test", "make test-postgres"]
     assert "`make test && make test-postgres`" in (ROOT / "README.md").read_text()
+
+
+def test_the_app_package_holds_no_harness_and_its_wheel_ships_none() -> None:
+    import fnmatch
+    import tomllib
+
+    app = ROOT / "playground"
+    assert not (app / "course").exists()
+    assert not [p for p in app.rglob("*.py") if "course" in p.relative_to(app).parts]
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    include = config["packages"]["find"]["include"]
+    top = [p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()]
+    shipped = [name for name in top if any(fnmatch.fnmatch(name, rule) for rule in include)]
+    assert shipped == ["playground"]
+    assert "course" in top  # the harness, beside the app in the checkout

@@ -9,8 +9,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from course.maintain import site, site_check, site_pages
 from playground import syllabus
-from playground.course import site, site_check
 
 NOTEBOOKS = sorted(site.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 # What myst-nb puts on an output that is an error (traceback) or went to stderr.
@@ -76,7 +76,7 @@ def test_every_notebook_has_a_page_with_its_title(
     for notebook in NOTEBOOKS:
         page = built.html / "lessons" / f"{notebook.stem}.html"
         assert page in pages, notebook.name
-        assert site.title_of(notebook) in "".join(pages[page].h1).replace("#", ""), page
+        assert site_pages.title_of(notebook) in "".join(pages[page].h1).replace("#", ""), page
 
 
 def test_the_home_page_maps_the_syllabus_and_links_every_lesson(

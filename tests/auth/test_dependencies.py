@@ -13,7 +13,7 @@ import pytest
 from jwt.warnings import InsecureKeyLengthWarning
 from sqlalchemy import delete
 
-from playground import course
+import course
 from playground.auth import dependencies as auth_dependencies
 from playground.auth import exceptions as auth_exceptions
 from playground.auth import utils as auth_utils

@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from playground import course
+import course
 from playground.auth.config import AuthConfig
 
 PRODUCTION_HASHING = {

@@ -1,4 +1,4 @@
-from playground import course
+import course
 from tests.helpers import assert_error, assert_validation_error
 
 PASSWORD = course.DEFAULT_PASSWORD

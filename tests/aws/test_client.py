@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from course import local_s3 as s3
 from playground.aws.client import S3Storage, open_storage
 from playground.aws.config import AwsConfig
 from playground.aws.exceptions import StorageUnavailable
-from playground.course import s3
 
 
 def _config(endpoint_url: str, **overrides: Any) -> AwsConfig:

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from playground import course
+import course
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

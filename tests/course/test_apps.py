@@ -1,8 +1,9 @@
 import pytest
 from fastapi import FastAPI
 
-from playground import course
-from playground.course import apps, datetimes
+import course
+from course import apps
+from course.labs import n08_datetimes as datetimes
 
 
 def _app() -> FastAPI:

@@ -2,9 +2,9 @@ from typing import Any
 
 import pytest
 
-from playground import course
+import course
+from course.checks import n00
 from playground.auth import dependencies as auth_dependencies
-from playground.course.checks import n00
 
 
 def needs_token(dependant: Any) -> bool:

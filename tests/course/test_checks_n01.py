@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from playground import course
-from playground.course import imports
-from playground.course.checks import n01
+import course
+from course.checks import n01
+from course.labs import n01_imports as imports
 
 
 def domain_graph(root: Path) -> dict[str, set[str]]:

@@ -1,8 +1,8 @@
 import pytest
 from pydantic import BaseModel, Field, SecretStr, model_validator
 
-from playground import course
-from playground.course.checks import n02
+import course
+from course.checks import n02
 
 
 class SignupForm(BaseModel):

@@ -2,9 +2,9 @@ import uuid
 
 import pytest
 
-from playground import course
+import course
+from course.checks import n03
 from playground.auth import models as auth_models
-from playground.course.checks import n03
 from playground.database import SessionDep
 from playground.exceptions import NotFound
 

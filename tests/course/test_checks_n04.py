@@ -1,8 +1,8 @@
 import pytest
 
-from playground import course
+import course
+from course.checks import n04
 from playground.auth import dependencies as auth_dependencies
-from playground.course.checks import n04
 from playground.domains.posts import dependencies as posts_dependencies
 from playground.domains.posts.models import Post
 from playground.exceptions import PermissionDenied

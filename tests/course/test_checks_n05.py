@@ -1,10 +1,10 @@
 import pytest
 from sqlalchemy import select
 
-from playground import course
+import course
+from course.checks import n05
 from playground.auth import dependencies as auth_dependencies
 from playground.auth.models import AuthUser
-from playground.course.checks import n05
 from playground.database import SessionDep
 from playground.domains.profiles import service as profiles_service
 from playground.domains.profiles.models import Profile

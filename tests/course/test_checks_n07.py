@@ -4,8 +4,8 @@ from typing import Any
 import pytest
 from starlette.concurrency import run_in_threadpool
 
-from playground import course
-from playground.course.checks import n07
+import course
+from course.checks import n07
 
 DELAY, N = 0.08, 5  # as in the notebook
 

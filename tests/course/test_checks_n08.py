@@ -4,8 +4,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, SerializerFunctionWrapHandler, field_serializer
 
-from playground import course
-from playground.course.checks import n08
+import course
+from course.checks import n08
 
 
 class Skeleton(BaseModel):

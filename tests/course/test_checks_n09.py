@@ -1,8 +1,8 @@
 import pytest
 from fastapi import FastAPI, status
 
-from playground import course
-from playground.course.checks import n09
+import course
+from course.checks import n09
 from playground.domains.posts.dependencies import ValidPost
 from playground.domains.posts.exceptions import PostNotFound
 from playground.domains.posts.models import Post

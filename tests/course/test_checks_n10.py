@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from playground import course
-from playground.course.checks import n10
-from playground.course.envvars import environ
+import course
+from course.checks import n10
+from course.labs.n10_environ import environ
 
 DATABASE_URL = "sqlite+aiosqlite:///./exercise.db"
 

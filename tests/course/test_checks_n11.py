@@ -9,8 +9,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from playground import course
-from playground.course.checks import n11
+import course
+from course.checks import n11
 
 PREDICTED = {
     "pk": "post_like_pkey",

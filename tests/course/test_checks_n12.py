@@ -4,8 +4,9 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from playground import course, migrations
-from playground.course.checks import n12
+import course
+from course.checks import n12
+from playground import migrations
 
 
 def _parent_of_the_script_creating(table: str) -> str:

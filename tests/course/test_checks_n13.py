@@ -1,8 +1,8 @@
 import pytest
 from sqlalchemy import Table
 
-from playground import course
-from playground.course.checks import n13
+import course
+from course.checks import n13
 
 PREFIXES = ("is_", "has_")
 

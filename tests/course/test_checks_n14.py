@@ -1,7 +1,7 @@
 import pytest
 
-from playground import course
-from playground.course.checks import n14
+import course
+from course.checks import n14
 
 
 async def solution(pg: course.Playground) -> None:

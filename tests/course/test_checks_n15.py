@@ -3,8 +3,8 @@ import uuid
 import pytest
 from fastapi import BackgroundTasks
 
-from playground import course
-from playground.course.checks import n15
+import course
+from course.checks import n15
 from playground.database import SessionmakerDep
 from playground.domains.notifications import service
 from playground.domains.notifications.dependencies import EmailSenderDep

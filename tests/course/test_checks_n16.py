@@ -1,9 +1,9 @@
 import pytest
 from starlette.concurrency import run_in_threadpool
 
-from playground import course
-from playground.course.checks import n16
-from playground.course.checks.n16 import Head
+import course
+from course.checks import n16
+from course.checks.n16 import Head
 
 DELAY, N = 0.2, 5  # as in the notebook
 

@@ -4,10 +4,10 @@ from typing import Any
 import pytest
 from fastapi import APIRouter
 
-from playground import course
+import course
+from course.checks import n17
+from course.labs.n17_serialization import UserRow, row_dict
 from playground.auth import schemas as auth_schemas
-from playground.course.checks import n17
-from playground.course.serialization_lab import UserRow, row_dict
 from playground.models import CustomModel
 
 

@@ -1,9 +1,10 @@
 import pytest
 from fastapi import HTTPException
 
-from playground import course, exceptions
-from playground.course import errors_lab
-from playground.course.checks import n18
+import course
+from course.checks import n18
+from course.labs import n18_errors as errors_lab
+from playground import exceptions
 
 
 class InvalidSort(exceptions.BadRequest):
@@ -81,7 +82,7 @@ async def test_assert_is_stripped_under_optimize() -> None:
 
 
 def test_the_child_validators_in_process() -> None:
-    from playground.course import errors_child
+    from course.labs import n18_errors_child as errors_child
 
     assert errors_child.verdict(errors_child.WithValueError, "long enough") == "accepted"
     assert errors_child.verdict(errors_child.WithValueError, "short").startswith("refused")

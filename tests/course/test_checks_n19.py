@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import Float, cast, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from playground import course
+import course
+from course.checks import n19
+from course.labs import n19_sql as sql_lab
 from playground.auth.models import AuthUser
-from playground.course import sql_lab
-from playground.course.checks import n19
 from playground.domains.posts.models import Post, PostReview
 
 

@@ -5,10 +5,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from playground import course
+import course
+from course.checks import n20
 from playground.auth import dependencies as auth_dependencies
 from playground.auth.schemas import JWTData
-from playground.course.checks import n20
 from playground.domains.notifications import dependencies as notifications_dependencies
 
 PARSE = auth_dependencies.parse_jwt_data

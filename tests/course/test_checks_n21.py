@@ -1,9 +1,9 @@
 import pytest
 from starlette.concurrency import run_in_threadpool
 
-from playground import course
-from playground.course import blocking_lab
-from playground.course.checks import n21
+import course
+from course.checks import n21
+from course.labs import n21_blocking as blocking_lab
 
 DELAY, N = 0.2, 5  # as in the notebook
 

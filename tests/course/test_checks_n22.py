@@ -2,8 +2,8 @@ from typing import Any
 
 import pytest
 
-from playground import course
-from playground.course.checks import n22
+import course
+from course.checks import n22
 
 SOLUTION: dict[str, Any] = {"DELIVERY": "queue", "SEND_RETRIES": 3, "RETRY_DELAY_SECONDS": 2}
 

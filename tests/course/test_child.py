@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from playground import course
+import course
 
 TESTS = """
 def test_passes() -> None:

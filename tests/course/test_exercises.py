@@ -1,6 +1,6 @@
 import pytest
 
-from playground import course
+import course
 
 
 async def _async_true() -> bool:

@@ -4,9 +4,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from playground import course
+import course
+from course.labs import n04_graph as graph
 from playground.auth import dependencies as auth_dependencies
-from playground.course import graph
 from playground.domains.posts import dependencies as posts_dependencies
 
 ROUTE = "/users/{user_id}/posts/{post_id}"

@@ -1,20 +1,20 @@
-from playground import course
+import course
+from course import probes
 from playground.auth import dependencies as auth_dependencies
-from playground.course import labs
 
 
 async def test_a_side_app_shares_the_database_and_renders_errors(pg: course.Playground) -> None:
     ada = await pg.user("ada")
-    app = labs.side_app(pg)
+    app = probes.side_app(pg)
 
     @app.get("/whoami")
     async def whoami(user: auth_dependencies.ActiveUser) -> dict[str, str]:
         return {"username": user.username}
 
-    async with labs.client(app) as client:
+    async with probes.client(app) as client:
         refused = await client.get("/whoami")
-        with labs.count_sessions(app) as sessions:
-            measured = await labs.measure(pg, client, "/whoami", ada.headers)
+        with probes.count_sessions(app) as sessions:
+            measured = await probes.measure(pg, client, "/whoami", ada.headers)
     assert (refused.status_code, refused.json()["code"]) == (401, "INVALID_TOKEN")
     assert (measured.status, measured.decodes, measured.selects) == (200, 1, 1)
     assert len(sessions) == 1

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from playground.course import latest
+from course.maintain import latest
+from course.maintain import latest_report as reporting
 
 ROOT = Path(__file__).parents[2]
 # What nbval reports for a cell whose stdout changed (ANSI colours and all).
@@ -72,7 +73,7 @@ def test_versions_put_the_direct_dependencies_first_and_mark_what_moved() -> Non
 
 def test_a_change_is_named_by_its_direction() -> None:
     assert [
-        latest.Version("x", pinned, tried, True).change
+        reporting.Version("x", pinned, tried, True).change
         for pinned, tried in [
             ("1.0", "1.0"),
             ("0.28.1", "0.29.0"),
@@ -85,7 +86,7 @@ def test_a_change_is_named_by_its_direction() -> None:
 
 
 def test_an_nbval_failure_gives_the_first_lines_of_its_output_diff() -> None:
-    assert latest.output_diff(NBVAL_FAILURE) == [
+    assert reporting.output_diff(NBVAL_FAILURE) == [
         "mismatch 'stdout'",  # the stored output said CreAted; this run printed Created
         "+ HTTP 201 Created",
         "?             ^",
@@ -93,15 +94,15 @@ def test_an_nbval_failure_gives_the_first_lines_of_its_output_diff() -> None:
         "?             ^",
         "  {",
     ]
-    assert len(latest.output_diff(NBVAL_FAILURE, lines=3)) == 3
+    assert len(reporting.output_diff(NBVAL_FAILURE, lines=3)) == 3
 
 
 def test_a_test_failure_gives_its_error_lines_and_anything_else_its_last_lines() -> None:
-    assert latest.output_diff(TEST_FAILURE) == [
+    assert reporting.output_diff(TEST_FAILURE) == [
         "AssertionError: assert {'status': 'OK'} == {'status': 'ok'}",
         "Differing items:",
     ]
-    assert latest.output_diff("a\n\nb\nc", lines=2) == ["b", "c"]
+    assert reporting.output_diff("a\n\nb\nc", lines=2) == ["b", "c"]
 
 
 def test_the_report_names_versions_cells_and_tests(tmp_path: Path) -> None:
@@ -112,13 +113,13 @@ def test_the_report_names_versions_cells_and_tests(tmp_path: Path) -> None:
         {"fastapi", "httpx"},
     )
     failures = [
-        latest.Failure("tests/test_main.py::test_health", "call", TEST_FAILURE),
-        latest.Failure("notebooks/14_async_test_client.ipynb::Cell 3", "call", NBVAL_FAILURE),
+        reporting.Failure("tests/test_main.py::test_health", "call", TEST_FAILURE),
+        reporting.Failure("notebooks/14_async_test_client.ipynb::Cell 3", "call", NBVAL_FAILURE),
     ]
-    text = latest.write_report(
+    text = reporting.write_report(
         report,
         rows=rows,
-        failures=latest.read_failures(_jsonl(tmp_path / "f.jsonl", failures)),
+        failures=reporting.read_failures(_jsonl(tmp_path / "f.jsonl", failures)),
         exit_code=1,
         seconds=312.4,
         python="3.11.7",
@@ -140,7 +141,7 @@ def test_the_report_names_versions_cells_and_tests(tmp_path: Path) -> None:
 
 
 def test_a_clean_run_says_so(tmp_path: Path) -> None:
-    text = latest.write_report(
+    text = reporting.write_report(
         tmp_path / "r.md",
         rows=[],
         failures=[],
@@ -151,7 +152,7 @@ def test_a_clean_run_says_so(tmp_path: Path) -> None:
     )
     assert "**Nothing changed**" in text
     assert "No test and no notebook cell changed." in text
-    assert latest.read_failures(tmp_path / "missing.jsonl") == []
+    assert reporting.read_failures(tmp_path / "missing.jsonl") == []
 
 
 def test_the_plugin_records_failures_once_on_the_controller(
@@ -167,11 +168,11 @@ def test_the_plugin_records_failures_once_on_the_controller(
     latest.pytest_runtest_logreport(SimpleNamespace(failed=False))
     monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
     latest.pytest_runtest_logreport(failed)  # the worker's copy of the same report
-    assert latest.read_failures(path) == [latest.Failure("tests/t.py::x", "call", "E boom")]
-    assert not latest.Failure("tests/t.py::x", "call", "").is_cell
+    assert reporting.read_failures(path) == [reporting.Failure("tests/t.py::x", "call", "E boom")]
+    assert not reporting.Failure("tests/t.py::x", "call", "").is_cell
 
 
-def _jsonl(path: Path, failures: list[latest.Failure]) -> Path:
+def _jsonl(path: Path, failures: list[reporting.Failure]) -> Path:
     records = [{"nodeid": f.nodeid, "when": f.when, "text": f.text} for f in failures]
     path.write_text("".join(json.dumps(record) + "\n" for record in records))
     assert os.path.getsize(path) > 0
@@ -191,9 +192,9 @@ def test_run_suite_gives_pytest_the_failures_file_and_keeps_its_log(tmp_path: Pa
     failures, log = tmp_path / "failures.jsonl", tmp_path / "pytest.log"
     failures.write_text("left from the last run\n")
     assert latest.run_suite(fake, failures, log, "2") == 1
-    assert "-p playground.course.latest -n 2 --dist loadfile --nbval" in log.read_text()
+    assert "-p course.maintain.latest -n 2 --dist loadfile --nbval" in log.read_text()
     assert log.read_text().rstrip().endswith("tests notebooks")
-    assert [f.nodeid for f in latest.read_failures(failures)] == [
+    assert [f.nodeid for f in reporting.read_failures(failures)] == [
         "notebooks/00_welcome.ipynb::Cell 1"
     ]
 

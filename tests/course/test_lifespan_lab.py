@@ -1,8 +1,8 @@
 import httpx
 from asgi_lifespan import LifespanManager
 
-from playground import course
-from playground.course import lifespan_lab
+import course
+from course.labs import n20_lifespan as lifespan_lab
 
 
 async def test_the_lifespan_runs_once_for_many_requests_and_hands_its_state(

@@ -2,8 +2,9 @@ import time
 
 import pytest
 
-from playground import course
-from playground.course import mailbox, queue_lab
+import course
+from course.labs import n22_mailbox as mailbox
+from course.labs import n22_queue as queue_lab
 
 
 async def test_a_course_playground_keeps_its_queue_in_its_workdir(pg: course.Playground) -> None:

@@ -3,8 +3,9 @@ from pathlib import Path
 import anyio
 from sqlalchemy import Column, Integer
 
-from playground import course, migrations
-from playground.course import scratch
+import course
+from course.labs import n12_scratch as scratch
+from playground import migrations
 from playground.database import metadata
 
 ORIGINAL_TEMPLATE = "%%(year)d-%%(month).2d-%%(day).2d_%%(slug)s"

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from starlette.concurrency import run_in_threadpool
 
+from course import local_s3 as s3
+from course.labs import n07_timeline as timeline
+from course.labs import n16_sdk as sdk
 from playground.aws.client import StorageDep
 from playground.aws.config import AwsConfig
-from playground.course import s3, sdk, timeline
 
 DELAY = 0.1
 BURST_DELAY = 0.2  # as in the notebook: wide of the overhead of 4 requests on a busy machine

@@ -2,8 +2,9 @@ import uuid
 
 from fastapi import FastAPI
 
-from playground import course
-from playground.course import labs, serialization_lab
+import course
+from course import probes
+from course.labs import n17_serialization as serialization_lab
 
 
 async def test_seed_posts_is_one_insert_and_rerun_safe(pg: course.Playground) -> None:
@@ -17,13 +18,13 @@ async def test_seed_posts_is_one_insert_and_rerun_safe(pg: course.Playground) ->
 
 async def test_user_row_is_the_whole_row_or_a_404(pg: course.Playground) -> None:
     ada = await pg.user("ada")
-    app = labs.side_app(pg)
+    app = probes.side_app(pg)
 
     @app.get("/u/{user_id}")
     async def read(user: serialization_lab.UserRow) -> dict[str, str]:
         return {key: str(value) for key, value in serialization_lab.row_dict(user).items()}
 
-    async with labs.client(app) as client:
+    async with probes.client(app) as client:
         found = await client.get(f"/u/{ada.id}")
         missing = await client.get(f"/u/{uuid.uuid4()}")
     assert found.json()["password_hash"].startswith("$argon2id$")
@@ -38,7 +39,7 @@ async def test_time_paths_gives_a_time_per_path() -> None:
     async def a() -> dict[str, int]:
         return {"a": 1}
 
-    async with labs.client(app) as client:
+    async with probes.client(app) as client:
         best = await serialization_lab.time_paths(client, ["/a"], rounds=2, per_round=1)
     assert set(best) == {"/a"} and 0 < best["/a"] < 1
 

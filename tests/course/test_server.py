@@ -5,8 +5,8 @@ import warnings
 import httpx
 from fastapi import BackgroundTasks, FastAPI
 
-from playground.course import leaks
-from playground.course.server import RecordResponseSent, captured_logs, serve, serve_logged, where
+from course.labs import n15_leaks as leaks
+from course.server import RecordResponseSent, captured_logs, serve, serve_logged, where
 
 
 def _app(events: list[str]) -> FastAPI:

@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from playground import course
+import course
+from course.labs import n19_sql as sql_lab
 from playground.auth.models import AuthUser
-from playground.course import sql_lab
 from playground.domains.posts.models import Post, PostReview
 from playground.domains.posts.schemas import PostSummary
 from tests.helpers import count, run

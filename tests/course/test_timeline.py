@@ -3,8 +3,9 @@ from itertools import pairwise
 import httpx
 from fastapi import FastAPI
 
-from playground import course
-from playground.course import cpu_work, timeline
+import course
+from course.labs import n07_cpu_work as cpu_work
+from course.labs import n07_timeline as timeline
 
 DELAY = 0.05
 

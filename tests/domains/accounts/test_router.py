@@ -4,7 +4,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from playground import course
+import course
 from playground.auth import dependencies as auth_dependencies
 from playground.auth.models import AuthUser
 from playground.auth.schemas import JWTData

@@ -1,6 +1,6 @@
 import uuid
 
-from playground import course
+import course
 from tests.factories import create_user
 from tests.helpers import assert_error
 

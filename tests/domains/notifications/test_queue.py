@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from playground import course
-from playground.course import mailbox
-from playground.course.worker import worker
+import course
+from course.labs import n22_mailbox as mailbox
+from course.labs.n22_worker import worker
 from playground.domains.notifications.config import NotificationsConfig
 
 Rows = list[tuple[Any, ...]]

@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from playground import course
+import course
 from playground.domains.notifications.models import NotificationEmail
 from tests.factories import create_user
 from tests.helpers import assert_error, assert_validation_error, count, deactivate

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
-from playground import course
+import course
 from tests.helpers import assert_error, assert_validation_error, create_post
 
 FILE = {"filename": "notes.txt", "content_type": "text/plain", "size": 5}

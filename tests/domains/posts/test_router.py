@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select, update
 
-from playground import course
+import course
 from playground.auth import service as auth_service
 from playground.auth import utils as auth_utils
 from playground.database import SessionDep

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import update
 
-from playground import course
-from playground.course import sql_lab
+import course
+from course.labs import n19_sql as sql_lab
 from playground.domains.posts.models import Post
 from tests.factories import create_user
 from tests.helpers import assert_validation_error, create_post, run

@@ -2,7 +2,7 @@ import uuid
 
 import pytest
 
-from playground import course
+import course
 from tests.factories import create_user
 from tests.helpers import assert_error, assert_validation_error, deactivate
 

@@ -1,0 +1,117 @@
+"""Notebook 16's exercise: the upload-complete check with a sync SDK, off the event loop."""
+
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+from fastapi import FastAPI
+
+from course import probes
+from course.exercises import Check, answered
+from course.labs import n07_timeline as timeline
+from playground.aws.schemas import StoredObject
+
+Head = Callable[[str], StoredObject | None]
+IsUploaded = Callable[[Head, str, int], Awaitable[bool]]
+
+_BUCKET = {"a/hello.txt": StoredObject(size=5, content_type="text/plain")}
+
+
+def _head(key: str) -> StoredObject | None:
+    """A stand-in for boto3's ``head_object``: what the bucket holds, answered at once."""
+    return _BUCKET.get(key)
+
+
+def is_uploaded(is_uploaded: IsUploaded, *, delay: float, n: int) -> list[Check]:
+    """Checks for ``is_uploaded(head, key, size)``: its answers, where ``head`` ran, and ``n``
+    calls at once against a ``head`` that blocks for ``delay`` seconds, with ``/health`` probed."""
+
+    async def answers() -> None:
+        for key, size, expected in [
+            ("a/hello.txt", 5, True),
+            ("a/hello.txt", 4, False),
+            ("a/missing.txt", 5, False),
+        ]:
+            got = answered(await is_uploaded(_head, key, size))
+            assert got is expected, f"is_uploaded(head, {key!r}, {size}) gave {got!r}"
+
+    async def thread() -> None:
+        seen: list[int] = []
+
+        def head(key: str) -> StoredObject | None:
+            seen.append(threading.get_ident())
+            return _head(key)
+
+        answered(await is_uploaded(head, "a/hello.txt", 5))
+        assert seen, "head was never called"
+        assert threading.get_ident() not in seen, "head ran on the event loop's own thread"
+
+    def slow_head(key: str) -> StoredObject | None:
+        time.sleep(delay)  # a slow S3, answered by a blocking SDK
+        return _head(key)
+
+    app = FastAPI()
+
+    @app.get("/complete")
+    async def complete() -> dict[str, object]:
+        return {"uploaded": await is_uploaded(slow_head, "a/hello.txt", 5)}
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    async def health_probe(client: httpx.AsyncClient, t0: float) -> float:
+        await asyncio.sleep(delay / 4)  # due a quarter delay in; a blocked loop sends it later
+        assert (await client.get("/health")).status_code == 200
+        return time.perf_counter() - t0 - delay / 4
+
+    measured: dict[str, float] = {}
+
+    async def burst() -> dict[str, float]:
+        if not measured:
+            async with probes.client(app) as client:
+                with timeline.gc_paused():
+                    t0 = time.perf_counter()
+                    probe = asyncio.create_task(health_probe(client, t0))
+                    await asyncio.gather(*(client.get("/complete") for _ in range(n)))
+                    measured.update(wall=time.perf_counter() - t0, health=await probe)
+        return measured
+
+    async def ran() -> dict[str, float]:
+        seen = await burst()
+        assert seen["wall"] >= 0.8 * delay, "the slow head did not run: call head(key)"
+        return seen
+
+    async def overlap() -> None:
+        wall = (await ran())["wall"]
+        serial = wall / (n * delay)
+        assert serial <= 0.7, f"{n} calls took {serial:.0%} of {n} x delay: serialized"
+
+    async def health_fast() -> None:
+        late = (await ran())["health"]
+        assert late <= 0.5 * delay, f"/health waited {late / delay:.1f} x delay for its answer"
+
+    return [
+        Check(
+            "is_uploaded answers: right size True, wrong size or no object False",
+            "True only if head(key) found an object and its size is the declared one",
+            answers,
+        ),
+        Check(
+            "head runs in a worker thread, not on the event loop",
+            "await starlette.concurrency.run_in_threadpool(head, key)",
+            thread,
+        ),
+        Check(
+            f"{n} concurrent completes against a slow S3 overlap",
+            "a blocking call awaited through the thread pool leaves the loop free",
+            overlap,
+        ),
+        Check(
+            "/health answers at once during the burst",
+            "nothing in is_uploaded may block the loop: only the thread waits for S3",
+            health_fast,
+        ),
+    ]

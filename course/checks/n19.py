@@ -1,0 +1,100 @@
+"""Notebook 19's exercise: per-user totals in one SELECT, equal to the N+1 reference's rows."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import course
+from course.labs import n19_sql as sql_lab
+
+AuthorStatsFn = Callable[[AsyncSession], Awaitable[list[sql_lab.AuthorStats]]]
+POSTS = 24  # writer3 writes posts 3, 13 and 23, which have 3 + 1 + 3 reviews
+BUSY, IDLE = "writer3", "reader0"
+
+
+@dataclass(frozen=True)
+class _Answer:
+    rows: list[sql_lab.AuthorStats]
+    statements: int
+    reference: list[sql_lab.AuthorStats]
+
+    def row(self, rows: list[sql_lab.AuthorStats], username: str) -> sql_lab.AuthorStats | None:
+        return next((row for row in rows if row.username == username), None)
+
+
+def one_query(author_stats: AuthorStatsFn, pg: course.Playground) -> list[course.Check]:
+    """``author_stats(session)``: every user by username, the posts they wrote, the reviews those
+    posts received and their average rating, in one statement."""
+    answers: list[_Answer] = []
+
+    async def answer() -> _Answer:
+        if not answers:
+            learner = course.answered(author_stats)
+            await sql_lab.seed(pg, posts=POSTS)
+            with pg.count_sql() as sql:
+                async with pg.app.state.sessionmaker() as session:
+                    rows = list(await learner(session))
+            async with pg.app.state.sessionmaker() as session:
+                reference = await sql_lab.author_stats_reference(session)
+            answers.append(_Answer(rows, sql.count, reference))
+        return answers[0]
+
+    async def one_statement() -> None:
+        got = await answer()
+        assert got.statements == 1, f"it sent {got.statements} statements"
+
+    async def same_rows() -> None:
+        got = await answer()
+        assert sql_lab.same(got.rows, got.reference), (
+            f"{len(got.rows)} rows, the reference has {len(got.reference)}; "
+            f"first difference: {_first_difference(got)}"
+        )
+
+    async def no_fan_out() -> None:
+        got = await answer()
+        mine, expected = got.row(got.rows, BUSY), got.row(got.reference, BUSY)
+        assert mine is not None, f"no row for {BUSY}"
+        assert expected is not None
+        assert (mine.posts, mine.reviews) == (expected.posts, expected.reviews), (
+            f"{BUSY}: {mine.posts} posts, {mine.reviews} reviews; "
+            f"expected {expected.posts} and {expected.reviews}"
+        )
+
+    async def idle_listed() -> None:
+        got = await answer()
+        mine = got.row(got.rows, IDLE)
+        assert mine is not None, f"{IDLE} (no posts) is missing"
+        assert (mine.posts, mine.reviews, mine.average_rating) == (0, 0, None), (
+            f"{IDLE}: {mine.posts} posts, {mine.reviews} reviews, average {mine.average_rating}"
+        )
+
+    return [
+        course.Check(
+            "one SQL statement",
+            "one select(...) with outerjoin(Post, ...) and outerjoin(PostReview, ...), group_by",
+            one_statement,
+        ),
+        course.Check(
+            "the same rows as the N+1 reference, ordered by username",
+            "return [sql_lab.AuthorStats.model_validate(row._mapping) for row in rows]",
+            same_rows,
+        ),
+        course.Check(
+            f"each post counted once, not once per review ({BUSY}: 3 posts, 7 reviews)",
+            "the join repeats a post once per review: count(distinct(Post.id))",
+            no_fan_out,
+        ),
+        course.Check(
+            f"a user without posts is listed with 0, 0 and null ({IDLE})",
+            "start from AuthUser and outer-join; count a joined column (Post.id), not count(*)",
+            idle_listed,
+        ),
+    ]
+
+
+def _first_difference(got: _Answer) -> str:
+    for mine, expected in zip(got.rows, got.reference, strict=False):
+        if not sql_lab.same([mine], [expected]):
+            return f"{mine!r} where the reference has {expected!r}"
+    return "none in the rows both have"

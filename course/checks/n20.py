@@ -1,0 +1,145 @@
+"""Notebook 20's exercise: a context manager that makes the app see a known user, then undoes it."""
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+import course
+from playground.domains.notifications import dependencies as notifications_dependencies
+
+SignedInAs = Callable[[FastAPI, course.User], AbstractContextManager[Any]]
+ME = "/auth/users/me"
+
+
+class _Boom(Exception):
+    """Raised inside the learner's block, to see the override go even then."""
+
+
+async def _sender(*, user_id: uuid.UUID, subject: str, body: str) -> None:
+    """Stands for an override some other fixture installed before the block."""
+
+
+def _get_other_sender() -> Any:
+    return _sender
+
+
+@contextmanager
+def _restored(app: FastAPI) -> Iterator[dict[Any, Any]]:
+    """Whatever the learner's code leaves behind, the app's overrides come back after a check."""
+    saved = dict(app.dependency_overrides)
+    try:
+        yield saved
+    finally:
+        app.dependency_overrides.clear()
+        app.dependency_overrides.update(saved)
+
+
+async def _me(pg: course.Playground) -> tuple[int, str | None]:
+    """``GET /auth/users/me`` without a token: the status, and whom it answered for."""
+    response = await pg.client.get(ME)
+    username = response.json().get("username") if response.status_code == 200 else None
+    return response.status_code, username
+
+
+def _names(state: tuple[int, str | None]) -> str:
+    status, username = state
+    return f"HTTP {status}" + (f" as {username}" if username else "")
+
+
+def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Check]:
+    """``signed_in_as(app, user)`` makes every route see ``user`` without a token, in the
+    block only; whatever ``app.dependency_overrides`` held before comes back, even on errors."""
+
+    async def users() -> tuple[course.User, course.User]:
+        return await pg.user("ada"), await pg.user("bob")
+
+    async def sees_the_user() -> None:
+        _, bob = await users()
+        with _restored(pg.app), signed_in_as(pg.app, bob):
+            inside = await _me(pg)
+        assert inside == (200, "bob"), f"GET {ME}, no token, inside the block: {_names(inside)}"
+
+    async def behind_active_user() -> None:
+        _, bob = await users()
+        with _restored(pg.app), signed_in_as(pg.app, bob):
+            response = await pg.client.get(f"/users/{bob.id}/emails")
+        assert response.status_code == 200, (
+            f"GET /users/{{bob's id}}/emails inside the block: HTTP {response.status_code}"
+        )
+
+    async def removed_after() -> None:
+        _, bob = await users()
+        other = pg.override(notifications_dependencies.get_email_sender, _get_other_sender)
+        with _restored(pg.app), other:
+            before = dict(pg.app.dependency_overrides)
+            with signed_in_as(pg.app, bob):
+                inside = await _me(pg)
+            after, left = await _me(pg), dict(pg.app.dependency_overrides)
+        assert inside == (200, "bob"), f"the override never took effect: {_names(inside)}"
+        assert after[0] == 401, f"after the block, without a token: {_names(after)}"
+        assert left == before, (
+            f"app.dependency_overrides after the block: {_keys(left)}, before it: {_keys(before)}"
+        )
+
+    async def removed_on_error() -> None:
+        _, bob = await users()
+        inside: tuple[int, str | None] = (0, None)
+        with _restored(pg.app) as before:
+            try:
+                with signed_in_as(pg.app, bob):
+                    inside = await _me(pg)
+                    raise _Boom
+            except _Boom:
+                pass
+            after, left = await _me(pg), dict(pg.app.dependency_overrides)
+        assert inside == (200, "bob"), f"the override never took effect: {_names(inside)}"
+        assert after[0] == 401 and left == before, (
+            f"after an exception in the block: {_names(after)}, overrides {_keys(left)}"
+        )
+
+    async def nested() -> None:
+        ada, bob = await users()
+        with _restored(pg.app):
+            with signed_in_as(pg.app, ada):
+                with signed_in_as(pg.app, bob):
+                    inner = await _me(pg)
+                outer = await _me(pg)
+            after = await _me(pg)
+        assert inner == (200, "bob"), f"inner block (bob): {_names(inner)}"
+        assert outer == (200, "ada"), f"back in the outer block (ada): {_names(outer)}"
+        assert after[0] == 401, f"after both blocks: {_names(after)}"
+
+    return [
+        course.Check(
+            f"inside the block, GET {ME} without a token answers 200 for the user",
+            "override auth_dependencies.parse_jwt_data with a function returning JWTData(...)",
+            sees_the_user,
+        ),
+        course.Check(
+            "inside the block, a route behind ActiveUser answers 200 too (GET /users/{id}/emails)",
+            "override parse_jwt_data (the root of the chain), not valid_active_user",
+            behind_active_user,
+        ),
+        course.Check(
+            "after the block: 401 without a token again, and other overrides are left alone",
+            "remove only your own override (pop it, do not clear() the dict)",
+            removed_after,
+        ),
+        course.Check(
+            "an exception inside the block still removes the override",
+            "yield inside try: ... finally: (remove the override in finally)",
+            removed_on_error,
+        ),
+        course.Check(
+            "nested: signed_in_as(bob) inside signed_in_as(ada) gives ada back after",
+            "remember what was there before and put it back (as pg.override does)",
+            nested,
+        ),
+    ]
+
+
+def _keys(overrides: dict[Any, Any]) -> list[str]:
+    return sorted(getattr(key, "__name__", repr(key)) for key in overrides)

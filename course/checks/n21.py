@@ -1,0 +1,82 @@
+"""Notebook 21's exercise: a route over a blocking SDK that asyncio's debug mode does not flag."""
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+from course import apps
+from course.exercises import Check, Unanswered
+from course.labs import n21_blocking as blocking_lab
+
+PATH = "/quote"
+
+
+def _app(quote: Callable[..., Any]) -> FastAPI:
+    app = FastAPI()
+    app.get(PATH)(quote)
+    return app
+
+
+def _fetched(rates: blocking_lab.Rates, since: int) -> list[str]:
+    calls = rates.calls[since:]
+    if not calls:
+        raise Unanswered("rates.fetch did not run")
+    return calls
+
+
+def quote_route(quote: Callable[..., Any], rates: blocking_lab.Rates, *, n: int) -> list[Check]:
+    """Checks for ``quote(currency)``: its answer, debug mode's silence, ``n`` requests at once."""
+    delay = rates.delay
+
+    async def answers() -> None:
+        since = len(rates.calls)
+        async with apps.client(_app(quote), raise_errors=False) as client:
+            response = await client.get(PATH, params={"currency": "EUR"})
+        body = response.json() if response.status_code == 200 else response.text
+        if body is None:
+            raise Unanswered("the route returned None")
+        _fetched(rates, since)
+        expected = {"currency": "EUR", "rate": blocking_lab.RATES["EUR"]}
+        assert body == expected, f"HTTP {response.status_code}: {body!r}, not {expected!r}"
+
+    async def silent() -> None:
+        since, path = len(rates.calls), f"{PATH}?currency=EUR"
+        flags = await blocking_lab.slow_callbacks(_app(quote), [path], threshold=0.75 * delay)
+        ran = _fetched(rates, since)
+        if flags[path]:
+            longest = max(flag.seconds for flag in flags[path])
+            raise AssertionError(
+                f"debug mode flagged a step of {longest:.2f}s (rates.fetch ran on the {ran[0]})"
+            )
+
+    async def overlap() -> None:
+        since = len(rates.calls)
+        async with apps.client(_app(quote), raise_errors=False) as client:
+            started = time.perf_counter()
+            await asyncio.gather(*(client.get(PATH, params={"currency": "GBP"}) for _ in range(n)))
+            wall = time.perf_counter() - started
+        ran = _fetched(rates, since)
+        assert len(ran) == n, f"rates.fetch ran {len(ran)} times for {n} requests"
+        serial = wall / (n * delay)
+        assert serial <= 0.5, f"{n} requests took {serial:.0%} of {n} x delay: serialized"
+
+    return [
+        Check(
+            f"GET {PATH}?currency=EUR answers the EUR rate from rates.fetch",
+            'return {"currency": currency, "rate": rates.fetch(currency)}',
+            answers,
+        ),
+        Check(
+            "asyncio's debug mode flags no slow step while it runs",
+            "rates.fetch blocks: not on the event loop (a def route, or run_in_threadpool)",
+            silent,
+        ),
+        Check(
+            f"{n} requests at once overlap (about 1 x delay, not {n})",
+            "blocking calls in worker threads leave the loop free for the other requests",
+            overlap,
+        ),
+    ]
