@@ -52,8 +52,13 @@ async def _passes(check: Check) -> tuple[bool, str]:
     return True, ""
 
 
-async def check(*checks: Check | Iterable[Check]) -> None:
-    """Run the checks in order and print ``✔ what``, or ``✘ what: why`` and a hint."""
+async def check(*checks: Check | Iterable[Check], of: str | None = None) -> None:
+    """Run the checks in order and print ``✔ what``, or ``✘ what: why`` and a hint.
+
+    ``of`` names what is checked when it is not the learner's answer (``of="the solution"``).
+    """
+    if of is not None:
+        print(f"checking {of}:")
     flat: list[Check] = []
     for item in checks:
         flat.extend([item] if isinstance(item, Check) else item)
