@@ -78,10 +78,7 @@ async def _run_until(path: Path, last: int, *, cell_timeout: int) -> tuple[str, 
         await client.async_execute()
     except CellExecutionError as exc:
         text = _COLOURS.sub("", str(exc)).strip().splitlines()
-        index = next(
-            (i for i, c in enumerate(notebook.cells) if c.get("execution_count") is None), last
-        )
-        return "", f"cell {index + 1} failed: {text[-1] if text else 'an error'}"
+        return "", f"a cell failed: {text[-1] if text else 'an error'}"
     except Exception as exc:  # a kernel that died or timed out: that lesson's row says so
         return "", f"{type(exc).__name__}: {exc}"
     return _printed(notebook.cells[last]), None
@@ -110,9 +107,12 @@ async def lesson_progress(copy: Path, lesson: Path, *, cell_timeout: int = 120) 
     return Progress(name, passed, counted or total, "done" if done else "in progress")
 
 
-async def progress(folder: Path | None = None, *, jobs: int | None = None) -> list[Progress]:
+async def progress(
+    folder: Path | None = None, *, lessons: Path | None = None, jobs: int | None = None
+) -> list[Progress]:
     """Every lesson's row for the copies in ``folder`` (default: the learner's workspace)."""
-    workspace = Workspace() if folder is None else Workspace(folder=folder)
+    workspace = Workspace()
+    workspace = Workspace(folder or workspace.folder, lessons or workspace.lessons)
     gate = asyncio.Semaphore(jobs or os.cpu_count() or 2)
 
     async def one(lesson: Path) -> Progress:
