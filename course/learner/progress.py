@@ -111,8 +111,7 @@ async def progress(
     folder: Path | None = None, *, lessons: Path | None = None, jobs: int | None = None
 ) -> list[Progress]:
     """Every lesson's row for the copies in ``folder`` (default: the learner's workspace)."""
-    workspace = Workspace()
-    workspace = Workspace(folder or workspace.folder, lessons or workspace.lessons)
+    workspace = Workspace(folder, lessons)
     gate = asyncio.Semaphore(jobs or os.cpu_count() or 2)
 
     async def one(lesson: Path) -> Progress:

@@ -9,6 +9,7 @@ copy goes to ``workspace/.course/backup/`` first.
 
 import hashlib
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -64,13 +65,15 @@ def sources(notebook: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 class Workspace:
-    """A learner's copies of the lessons in ``folder``, made from ``lessons``."""
+    """A learner's copies of the lessons in ``folder``, made from ``lessons`` (by default the
+    checkout's ``workspace/`` and ``notebooks/``, or ``COURSE_WORKSPACE`` and ``COURSE_LESSONS``
+    when set: a second workspace, or a test's)."""
 
-    def __init__(self, folder: Path = WORKSPACE, lessons: Path = LESSONS) -> None:
-        self.folder = folder
-        self.lessons = lessons
-        self.base = folder / ".course" / "base"
-        self.backups = folder / ".course" / "backup"
+    def __init__(self, folder: Path | None = None, lessons: Path | None = None) -> None:
+        self.folder: Path = folder or Path(os.environ.get("COURSE_WORKSPACE", WORKSPACE))
+        self.lessons: Path = lessons or Path(os.environ.get("COURSE_LESSONS", LESSONS))
+        self.base = self.folder / ".course" / "base"
+        self.backups = self.folder / ".course" / "backup"
 
     def lesson_files(self) -> list[Path]:
         return sorted(self.lessons.glob("[0-9][0-9]_*.ipynb"))
