@@ -5,8 +5,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 LAB_ARGS ?=
-# Jupyter refuses to run as root unless told (containers, CI machines).
-LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NB ?= notebooks/*.ipynb
 # nbval's sanitize file and its IPC-kernel plugin live in the harness: notebooks/ holds lessons only.
 # A cell still running after 120 s is hung: it fails instead of stalling the run.
@@ -14,10 +12,14 @@ NBVAL := --nbval --nbval-sanitize-with course/maintain/nbval_sanitize.cfg --nbva
 	--nbval-cell-timeout 120 \
 	-p course.maintain.nbval_ipc
 
-.PHONY: help install lab test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
+.PHONY: help install lab update reset progress test-stress test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
 
 help:
-	@echo "make lab        install, migrate, open JupyterLab on notebooks/ (LAB_ARGS=...)"
+	@echo "make lab        install, open JupyterLab on workspace/, your copies of the lessons (LAB_ARGS=...)"
+	@echo "make update     bring course changes into workspace/, keeping your answers"
+	@echo "make reset n=03 a fresh copy of one lesson (the old one kept in workspace/.course/backup/)"
+	@echo "make progress   your exercise checks, lesson by lesson"
+	@echo "make test-stress  the lessons that time things, 10 runs each beside two CPU hogs"
 	@echo "make test       install, lint, type check, tests + every notebook under strict nbval"
 	@echo "make test-rerun  every notebook: each code cell run twice in a row, then Run All again"
 	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
@@ -65,8 +67,24 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/alembic upgrade head
 
-lab: migrate
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
+# The learner's JupyterLab opens on workspace/ (git-ignored copies of notebooks/, brought up to
+# date first); the same command without make: python -m course lab (README).
+lab: install
+	$(BIN)/python -m course lab $(LAB_ARGS)
+
+update: install
+	$(BIN)/python -m course update
+
+reset: install
+	@test -n "$(n)" || (echo 'usage: make reset n=<lesson number>' && exit 2)
+	$(BIN)/python -m course reset $(n)
+
+progress: install
+	$(BIN)/python -m course progress
+
+# The lessons that time things, 10 runs each beside two CPU hogs (not part of make test).
+test-stress: install
+	$(BIN)/python -m course.maintain.stress --runs 10 --hogs 2
 
 lint: install
 	$(BIN)/ruff check .
