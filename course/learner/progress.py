@@ -7,8 +7,13 @@ lines that cell prints are the score. Lessons run in parallel, one kernel per co
 """
 
 import asyncio
+import atexit
+import functools
 import os
 import re
+import shutil
+import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +64,30 @@ def exercise_cells(notebook: dict[str, Any]) -> tuple[int, int] | None:
     return (workspace[0], checks[0]) if checks else None
 
 
+@functools.cache
+def _kernel_manager_class() -> Any:
+    """Kernels on Unix sockets where there are some (no port to race for, nothing on the
+    network, no warning about plain-text TCP); on Windows, jupyter_client's TCP on loopback."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    if os.name != "posix":
+        return AsyncKernelManager
+    sockets = Path(tempfile.mkdtemp(prefix="course-progress-"))
+    atexit.register(shutil.rmtree, sockets, ignore_errors=True)
+
+    class IpcKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            return str(sockets / uuid.uuid4().hex[:12])
+
+    return IpcKernelManager
+
+
 async def _run_until(path: Path, last: int, *, cell_timeout: int) -> tuple[str, str | None]:
     """Run ``path``'s code cells up to cell ``last`` in a fresh kernel: (its output, error)."""
     import nbformat
@@ -69,8 +98,9 @@ async def _run_until(path: Path, last: int, *, cell_timeout: int) -> tuple[str, 
     notebook.cells = notebook.cells[: last + 1]
     client = NotebookClient(
         notebook,
-        timeout=cell_timeout,
         kernel_name="python3",
+        kernel_manager_class=_kernel_manager_class(),
+        timeout=cell_timeout,
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
     )
