@@ -69,9 +69,9 @@ def production_env(write_env: WriteEnv, database_url: str) -> list[Check]:
     def database() -> None:
         for url in (database_url, f"sqlite+aiosqlite:///./{uuid.uuid4().hex[:8]}.db"):
             settings, _, text = _read(write_env, url)
-            if settings.DATABASE_URL != url:
+            if url != settings.DATABASE_URL:
                 _unprefixed(text, "DATABASE_URL", "PLAYGROUND_")
-            assert settings.DATABASE_URL == url, (
+            assert url == settings.DATABASE_URL, (
                 f"given {url!r}, the file says {settings.DATABASE_URL!r}: write the argument"
             )
 

@@ -29,7 +29,9 @@ def me_requires_a_token(test: PlaygroundTest, pg: course.Playground) -> list[cou
         except Unanswered:
             raise
         except Exception as exc:
-            said = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
+            said = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(
+                ": "
+            )
             if isinstance(exc, TypeError) and "'app'" in str(exc):
                 raise AssertionError(
                     f"{said}: httpx 0.28 removed AsyncClient(app=...); use pg.client"

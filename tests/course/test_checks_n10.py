@@ -80,7 +80,9 @@ async def test_the_development_secret_is_refused(capsys: pytest.CaptureFixture[s
     await course.check(n10.production_env(no_secret, DATABASE_URL))
     out = capsys.readouterr().out
     assert "✘ a fresh, long JWT secret: JWT_SECRET is the development default" in out
-    assert "✘ create_app accepts it: /docs closed, /health says production: create_app refused" in out
+    assert (
+        "✘ create_app accepts it: /docs closed, /health says production: create_app refused" in out
+    )
 
 
 async def test_a_database_url_written_in_fails(capsys: pytest.CaptureFixture[str]) -> None:

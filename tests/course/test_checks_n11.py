@@ -115,7 +115,10 @@ async def test_an_unnamed_check_fails_once_and_says_why(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = await _out(unnamed_check, capsys)
-    assert "✘ weight 0 is refused by a check named weight_positive: the CheckConstraint has no name" in out
+    assert (
+        "✘ weight 0 is refused by a check named weight_positive: the CheckConstraint has no name"
+        in out
+    )
     assert out.count("✘") == 1
 
 

@@ -61,7 +61,7 @@ async def request_session(
     """The anti-pattern: the task gets the request's session."""
     background_tasks.add_task(
         service.deliver,
-        sessionmaker=lambda: session,
+        sessionmaker=lambda: session,  # type: ignore[arg-type]
         sender=sender,
         user_id=user_id,
         subject="Welcome aboard",
@@ -80,7 +80,7 @@ async def route_opened_session(
     async with sessionmaker() as session:
         background_tasks.add_task(
             service.deliver,
-            sessionmaker=lambda: session,
+            sessionmaker=lambda: session,  # type: ignore[arg-type]
             sender=sender,
             user_id=user_id,
             subject="Welcome aboard",
@@ -120,7 +120,11 @@ async def called_not_passed(
     """The likeliest slip: add_task(service.deliver(...)) hands over a coroutine, not a function."""
     background_tasks.add_task(
         service.deliver(  # type: ignore[arg-type]
-            sessionmaker=sessionmaker, sender=sender, user_id=user_id, subject="Welcome aboard", body=""
+            sessionmaker=sessionmaker,
+            sender=sender,
+            user_id=user_id,
+            subject="Welcome aboard",
+            body="",
         )
     )
     return EmailQueued()
