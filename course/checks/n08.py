@@ -1,11 +1,12 @@
 """Checks for notebook 08: a project base model whose JSON output formats every datetime.
 
-Each check draws its own datetime (random date, time and microseconds), so an answer that
+Each check draws its own datetime (date, time and microseconds from a generator seeded by the
+check's name, so a stored output stays the same), never the lesson's example: an answer that
 returns a fixed string, or rounds instead of cutting, is told apart from the rule.
 """
 
-import random
 from datetime import UTC, datetime, timedelta, timezone
+from random import Random
 from typing import Any
 
 from pydantic import BaseModel
@@ -24,8 +25,9 @@ def _model(base: type[BaseModel]) -> type[BaseModel]:
     return Meeting
 
 
-def _moment(tzinfo: timezone | None) -> datetime:
-    """A datetime no answer can know in advance; its microseconds would round up."""
+def _moment(tzinfo: timezone | None, seed: str) -> datetime:
+    """A datetime the lesson never shows; its microseconds would round up."""
+    random = Random(seed)
     day = datetime(2026, 1, 1) + timedelta(
         days=random.randrange(365), seconds=random.randrange(86_399)
     )
@@ -44,6 +46,7 @@ def _formatted(base: type[BaseModel], value: datetime, expected: str) -> None:
     got = _json(base, value)["starts_at"]
     if got == expected:
         return
+    assert got is not None, "a datetime came out None: return the formatted string"
     if isinstance(got, str):
         if got[-5:-4] in "+-" and got[-4:].isdigit():
             raise AssertionError(
@@ -61,8 +64,8 @@ def custom_model(base: type[BaseModel]) -> list[Check]:
     """The rule of ``CustomModel``, checked on a subclass of the learner's base."""
 
     def others_untouched() -> None:
-        title, seats = f"t{random.randrange(10**6)}", random.randrange(1, 100)
-        dumped = _json(base, _moment(UTC), title=title, seats=seats)
+        title, seats = "unseen title", Random("seats").randrange(4, 100)
+        dumped = _json(base, _moment(UTC, "others"), title=title, seats=seats)
         got = (dumped["title"], dumped["seats"])
         assert got != (None, None), (
             "title and seats came out None: for a value that is not a datetime, "
@@ -71,18 +74,18 @@ def custom_model(base: type[BaseModel]) -> list[Check]:
         assert got == (title, seats), f"expected {(title, seats)!r}, got {got!r}"
 
     def utc() -> None:
-        value = _moment(UTC)
+        value = _moment(UTC, "utc")
         _formatted(base, value, value.replace(microsecond=0).isoformat())
 
     def naive() -> None:
-        value = _moment(None)
+        value = _moment(None, "naive")
         got = _json(base, value)["starts_at"]
         if isinstance(got, str) and got == value.replace(microsecond=0).isoformat():
             raise AssertionError(f"got {got!r}: no offset; a naive value is taken as UTC")
         _formatted(base, value, value.replace(microsecond=0, tzinfo=UTC).isoformat())
 
     def seoul() -> None:
-        value = _moment(SEOUL)
+        value = _moment(SEOUL, "seoul")
         got = _json(base, value)["starts_at"]
         if isinstance(got, str) and got.endswith("+00:00"):
             raise AssertionError(f"got {got!r}: converted to UTC; keep the value's own offset")
@@ -90,7 +93,7 @@ def custom_model(base: type[BaseModel]) -> list[Check]:
 
     def only_json() -> None:
         model = _model(answered(base))
-        value = _moment(UTC)
+        value = _moment(UTC, "python")
         meeting = model(title="x", seats=3, starts_at=value)
         kept = meeting.model_dump()["starts_at"]
         assert kept == value, (
