@@ -41,7 +41,7 @@ def _playground_plus_one(pg: Playground) -> tuple[FastAPI, dict[str, set[str]]]:
     app = FastAPI()
     app.router.routes.extend(pg.app.router.routes)
     name = _name()
-    path = f"/{name}s/{{{name}_id}}"
+    path = f"/{name}/{{{name}_id}}"
     app.get(path)(_endpoint())
     return app, {f"GET {path}": {f"{name}_id"}}
 
@@ -63,10 +63,10 @@ def _mixed() -> tuple[FastAPI, dict[str, set[str]]]:
     """One variable read by the endpoint itself, one read by nobody, one ``:path`` converter."""
     app = FastAPI()
     group, member, file = _name(), _name(), _name()
-    members = f"/{group}s/{{{group}_id}}/members/{{{member}_id}}"
+    members = f"/{group}/{{{group}_id}}/members/{{{member}_id}}"
     app.get(members)(_endpoint(f"{group}_id"))
     app.get(f"/files/{{{file}_path:path}}")(_endpoint(f"{file}_path"))
-    delete = f"/{group}s/{{{group}_id}}"
+    delete = f"/{group}/{{{group}_id}}"
     app.delete(delete)(_endpoint())
     return app, {f"GET {members}": {f"{member}_id"}, f"DELETE {delete}": {f"{group}_id"}}
 
