@@ -36,17 +36,20 @@ def _endpoint(*reads: str) -> Callable[..., Any]:
     return endpoint
 
 
-def _playground_plus_one(pg: Playground) -> tuple[FastAPI, dict[str, set[str]]]:
+Made = tuple[FastAPI, dict[str, set[str]], dict[str, str]]  # app, expected, name -> label
+
+
+def _playground_plus_one(pg: Playground) -> Made:
     """The playground's routes and one more whose variable nobody reads."""
     app = FastAPI()
     app.router.routes.extend(pg.app.router.routes)
     name = _name()
     path = f"/{name}/{{{name}_id}}"
     app.get(path)(_endpoint())
-    return app, {f"GET {path}": {f"{name}_id"}}
+    return app, {f"GET {path}": {f"{name}_id"}}, {name: "added"}
 
 
-def _renamed() -> tuple[FastAPI, dict[str, set[str]]]:
+def _renamed() -> Made:
     """The notebook's anti-pattern: ``/creators/{<another name>}`` over ``valid_profile_id``."""
     app = FastAPI()
     variable = f"{random.choice(['creator', 'maker', 'author'])}_{uuid.uuid4().hex[:4]}_id"
@@ -56,10 +59,10 @@ def _renamed() -> tuple[FastAPI, dict[str, set[str]]]:
         return None
 
     app.get(path)(read_creator_renamed)
-    return app, {f"GET {path}": {variable}}
+    return app, {f"GET {path}": {variable}}, {variable: "creator_id"}
 
 
-def _mixed() -> tuple[FastAPI, dict[str, set[str]]]:
+def _mixed() -> Made:
     """One variable read by the endpoint itself, one read by nobody, one ``:path`` converter."""
     app = FastAPI()
     group, member, file = _name(), _name(), _name()
@@ -68,24 +71,45 @@ def _mixed() -> tuple[FastAPI, dict[str, set[str]]]:
     app.get(f"/files/{{{file}_path:path}}")(_endpoint(f"{file}_path"))
     delete = f"/{group}/{{{group}_id}}"
     app.delete(delete)(_endpoint())
-    return app, {f"GET {members}": {f"{member}_id"}, f"DELETE {delete}": {f"{group}_id"}}
+    expected = {f"GET {members}": {f"{member}_id"}, f"DELETE {delete}": {f"{group}_id"}}
+    return app, expected, {group: "group", member: "member", file: "file"}
 
 
-def _compare(finder: Finder, made: tuple[FastAPI, dict[str, set[str]]]) -> None:
-    app, expected = made
+def _show(found: dict[str, set[str]]) -> str:
+    """A dict of sets, in an order that does not change from run to run."""
+    return "{" + ", ".join(f"{k!r}: {sorted(v)}" for k, v in sorted(found.items())) + "}"
+
+
+def _masked(text: str, labels: dict[str, str]) -> str:
+    """``text`` with this run's random names replaced by what they stand for, so the same
+    mistake reads the same on every run."""
+    for name, label in labels.items():
+        text = text.replace(name, label)
+    return text
+
+
+def _compare(finder: Finder, made: Made) -> None:
+    app, expected, labels = made
+    try:
+        _judge(finder, app, expected)
+    except AssertionError as exc:
+        raise AssertionError(_masked(str(exc), labels)) from None
+
+
+def _judge(finder: Finder, app: FastAPI, expected: dict[str, set[str]]) -> None:
     got = answered(finder)(app)
     assert got is not None, "your function returned None: end it with `return problems`"
     assert isinstance(got, dict), f"expected a dict, got {type(got).__name__}"
     keys = {key.split(" ", 1)[-1] for key in expected}
-    assert not (set(got) & keys), f'key by "METHOD /path", not the path alone: got {set(got)}'
+    assert not (set(got) & keys), f'key by "METHOD /path", not the path alone: got {sorted(got)}'
     read = {
         k: set(v) - expected.get(k, set())
         for k, v in got.items()
         if set(v) - expected.get(k, set())
     }
     missed = {k: v - set(got.get(k, ())) for k, v in expected.items() if v - set(got.get(k, ()))}
-    wrong = [f"these are read by someone: {read}"] if read else []
-    wrong += [f"missed {missed}"] if missed else []
+    wrong = [f"these are read by someone: {_show(read)}"] if read else []
+    wrong += [f"missed {_show(missed)}"] if missed else []
     assert not wrong, "; ".join(wrong)
 
 
