@@ -60,7 +60,7 @@ def _unseen_routes() -> list[tuple[str, Any, bool, str]]:
     async def endpoint() -> None:
         return None
 
-    cases = [
+    cases: list[tuple[list[Callable[..., Any]], bool, str]] = [
         (
             [nothing, link, auth_dependencies.parse_jwt_data],
             True,

@@ -24,7 +24,7 @@ async def valid_user_id(user_id: uuid.UUID, session: SessionDep) -> auth_models.
     return user
 
 
-async def skeleton(user_id: uuid.UUID, session: SessionDep) -> auth_models.AuthUser:
+async def skeleton(user_id: uuid.UUID, session: SessionDep) -> auth_models.AuthUser:  # type: ignore[empty-body]
     """The user named by the path; 404 ``USER_NOT_FOUND`` otherwise."""
     ...
 
