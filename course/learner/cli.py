@@ -42,7 +42,9 @@ def lab(arguments: list[str]) -> int:
     command = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={workspace.folder}"]
     if getattr(os, "geteuid", lambda: 1)() == 0:
         command.append("--allow-root")  # Jupyter refuses root unless told (containers, CI)
-    return subprocess.call([*command, *arguments])
+    if os.name == "posix":  # JupyterLab takes this process's place: a signal to it stops it
+        os.execv(sys.executable, [*command, *arguments])
+    return subprocess.call([*command, *arguments])  # Windows: execv would detach it
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,6 +77,7 @@ def jupyterlab(workspace: Path, lessons: Path, settings: Path) -> Iterator[str]:
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # JupyterLab and its kernels: one group, stopped together
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -91,13 +92,27 @@ def jupyterlab(workspace: Path, lessons: Path, settings: Path) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop_group(process)
         log.close()
+
+
+def _stop_group(process: "subprocess.Popen[bytes]") -> None:
+    """SIGTERM to JupyterLab's whole process group, SIGKILL what is left after 15 s."""
+    import signal
+
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=wait)
+            try:
+                os.killpg(process.pid, 0)  # kernels of the group still there?
+            except ProcessLookupError:
+                return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def exercise(lesson: Path) -> tuple[int, int, str, str]:
