@@ -47,7 +47,12 @@ $(UV):
 # Python writes it on first import).
 $(LEARNER_STAMP): $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --inexact --quiet
+	$(NO_NEWS)
 	touch $@
+
+# No news pop-up in this project's JupyterLab: what `jupyter labextension disable
+# --level=sys_prefix` writes (the setting lives in .venv, not in ~), without starting Jupyter.
+NO_NEWS := $(BIN)/python -c "import json, pathlib, sys; p = pathlib.Path(sys.prefix, 'etc/jupyter/labconfig/page_config.json'); p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps({'disabledExtensions': {'@jupyterlab/apputils-extension:announcements': True}}, indent=2))"
 
 # Both sets, exactly the lock (anything else is removed), compiled to bytecode: the test run's
 # many kernels and workers import from .pyc. The harness (course/) is no part of the app's
@@ -55,6 +60,7 @@ $(LEARNER_STAMP): $(UV) uv.lock pyproject.toml
 $(STAMP): $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --group maintainer --compile-bytecode --quiet
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_path('purelib'), 'fastapi_playground_course.pth').write_text('$(CURDIR)\\n')"
+	$(NO_NEWS)
 	touch $(LEARNER_STAMP) $@
 
 install-learner: $(LEARNER_STAMP)
@@ -122,7 +128,7 @@ S3_PORT ?= 9000
 DEV ?=
 serve: migrate
 	$(BIN)/moto_server -H 127.0.0.1 -p $(S3_PORT) >/dev/null 2>&1 & S3=$$!; \
-	trap 'kill $$S3' EXIT INT TERM; \
+	trap 'kill $$S3 2>/dev/null' EXIT INT TERM; \
 	PLAYGROUND_AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) PLAYGROUND_AWS_CREATE_BUCKET=true \
 	$(BIN)/fastapi $(if $(DEV),dev,run) --host 127.0.0.1 --port $(PORT)
 
