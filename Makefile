@@ -20,13 +20,14 @@ NBVAL := --nbval --nbval-sanitize-with course/maintain/nbval_sanitize.cfg --nbva
 	--nbval-cell-timeout 120 \
 	-p course.maintain.nbval_ipc
 
-.PHONY: help install install-learner lab test requirements-files test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
+.PHONY: help install install-learner lab test requirements-files test-learner-set test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
 
 help:
 	@echo "make lab        install the learner's set, open JupyterLab on workspace/ (LAB_ARGS=...)"
 	@echo "make test       install both sets, lint, type check, tests + every notebook under strict nbval"
 	@echo "make test-rerun  every notebook: each code cell run twice in a row, then Run All again"
 	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
+	@echo "make test-learner-set  every notebook under strict nbval with the learner's set alone"
 	@echo "make serve      migrate, \`fastapi run\` the API (PORT=$(PORT)) beside a local S3; DEV=1: fastapi dev"
 	@echo "make worker     the email queue's worker (huey), beside make serve"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
@@ -54,12 +55,15 @@ $(LEARNER_STAMP): $(UV) uv.lock pyproject.toml
 # --level=sys_prefix` writes (the setting lives in .venv, not in ~), without starting Jupyter.
 NO_NEWS := $(BIN)/python -c "import json, pathlib, sys; p = pathlib.Path(sys.prefix, 'etc/jupyter/labconfig/page_config.json'); p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps({'disabledExtensions': {'@jupyterlab/apputils-extension:announcements': True}}, indent=2))"
 
+# This checkout on the path of a venv's every interpreter (kernels import `course` anywhere).
+COURSE_PTH := -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_path('purelib'), 'fastapi_playground_course.pth').write_text('$(CURDIR)\\n')"
+
 # Both sets, exactly the lock (anything else is removed), compiled to bytecode: the test run's
 # many kernels and workers import from .pyc. The harness (course/) is no part of the app's
 # wheel: this checkout goes on the venv's path.
 $(STAMP): $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --group maintainer --compile-bytecode --quiet
-	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_path('purelib'), 'fastapi_playground_course.pth').write_text('$(CURDIR)\\n')"
+	$(BIN)/python $(COURSE_PTH)
 	$(NO_NEWS)
 	touch $(LEARNER_STAMP) $@
 
@@ -108,6 +112,16 @@ test: lint typecheck pytest test-rerun
 # A learner's Shift+Enter twice, and Run All twice without a restart: nothing may raise.
 test-rerun: install
 	printf '%s\n' $(NB) | xargs -P 2 -n 1 $(BIN)/python -m course.maintain.rerun
+
+# The proof that the learner's set is enough: every notebook under strict nbval in a venv that
+# holds the learner's set alone (build/learner-venv; one process, no xdist: that is the
+# maintainer's). Not part of `make test` (some three minutes more); tests/test_project.py checks
+# on every run that what the lessons import is in that set.
+LEARNER_VENV := build/learner-venv
+test-learner-set: $(UV)
+	UV_PROJECT_ENVIRONMENT=$(LEARNER_VENV) $(UV) sync --frozen --quiet
+	$(LEARNER_VENV)/bin/python $(COURSE_PTH)
+	$(LEARNER_VENV)/bin/python -m pytest $(NBVAL) notebooks
 
 # The same migrations and tests on PostgreSQL (a throwaway cluster on loopback).
 test-postgres: install
