@@ -80,7 +80,9 @@ def pip_install(clone: Path, requirements: str, environment: dict[str, str]) -> 
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=environment)
     for arguments in (["-r", requirements], ["--no-deps", "-e", "."]):
-        subprocess.run([*pip, *arguments], cwd=clone, env=environment, check=True)
+        subprocess.run(
+            [*pip, *arguments], cwd=clone, env=environment, check=True, capture_output=True
+        )
     return time.perf_counter() - started
 
 
