@@ -11,8 +11,6 @@ LEARNER_STAMP := $(VENV)/.learner
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 LAB_ARGS ?=
-# Jupyter refuses to run as root unless told (containers, CI machines).
-LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NB ?= notebooks/*.ipynb
 # nbval's sanitize file and its IPC-kernel plugin live in the harness: notebooks/ holds lessons only.
 # A cell still running after 120 s is hung: it fails instead of stalling the run.
@@ -20,11 +18,15 @@ NBVAL := --nbval --nbval-sanitize-with course/maintain/nbval_sanitize.cfg --nbva
 	--nbval-cell-timeout 120 \
 	-p course.maintain.nbval_ipc
 
-.PHONY: help install install-learner lab test requirements-files test-learner-set test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
+.PHONY: help install install-learner lab update reset progress test-stress test requirements-files test-learner-set test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
 
 help:
-	@echo "make lab        install the learner's set, open JupyterLab on workspace/ (LAB_ARGS=...)"
-	@echo "make test       install both sets, lint, type check, tests + every notebook under strict nbval"
+	@echo "make lab        the learner's set, then JupyterLab on workspace/, your copies of the lessons (LAB_ARGS=...)"
+	@echo "make update     bring course changes into workspace/, keeping your answers"
+	@echo "make reset n=03 a fresh copy of one lesson (the old one kept in workspace/.course/backup/)"
+	@echo "make progress   your exercise checks, lesson by lesson"
+	@echo "make test-stress  the lessons that time things, 10 runs each beside two CPU hogs"
+	@echo "make test       both sets, lint, type check, tests + every notebook under strict nbval"
 	@echo "make test-rerun  every notebook: each code cell run twice in a row, then Run All again"
 	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
 	@echo "make test-learner-set  every notebook under strict nbval with the learner's set alone"
@@ -88,9 +90,26 @@ install: $(STAMP)
 migrate: install-learner
 	$(BIN)/alembic upgrade head
 
-# The learner's own command (README: `uv run python -m course lab`), after the learner's sync.
+# The learner's JupyterLab opens on workspace/ (git-ignored copies of notebooks/, brought up to
+# date first). The learner's own commands, as the README gives them without make
+# (`uv run python -m course lab`), after the learner's sync.
+COURSE := $(UV) run --frozen python -m course
 lab: install-learner
-	$(UV) run --frozen python -m course lab $(LAB_ROOT) $(LAB_ARGS)
+	$(COURSE) lab $(LAB_ARGS)
+
+update: install-learner
+	$(COURSE) update
+
+reset: install-learner
+	@test -n "$(n)" || (echo 'usage: make reset n=<lesson number>' && exit 2)
+	$(COURSE) reset $(n)
+
+progress: install-learner
+	$(COURSE) progress
+
+# The lessons that time things, 10 runs each beside two CPU hogs (not part of make test).
+test-stress: install
+	$(BIN)/python -m course.maintain.stress --runs 10 --hogs 2
 
 lint: install
 	$(BIN)/ruff check .

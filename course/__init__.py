@@ -28,6 +28,7 @@ from course.counters import CallCounter, SQLCounter, count_calls, count_sql
 from course.databases import TEST_DATABASE_URL
 from course.display import RouteInfo, print_routes, routes, show, show_source, source
 from course.exercises import Check, answered, check
+from course.progress import progress
 from course.pytest_run import PytestRun, run_pytest
 from course.sandbox import (
     BASE_URL,
@@ -56,6 +57,7 @@ __all__ = [
     "count_calls",
     "count_sql",
     "print_routes",
+    "progress",
     "routes",
     "run_pytest",
     "serve",

@@ -126,6 +126,14 @@ async def create(workdir: Path) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def drop_at_exit(database_url: str) -> None:
+    """:func:`drop` for a process that is exiting (no event loop of its own any more)."""
+    server = os.environ.get(TEST_DATABASE_URL)
+    url = make_url(database_url)
+    if server and url.get_backend_name() != "sqlite" and url.database:
+        _drop_at_exit(server, url.database)
+
+
 async def drop(database_url: str) -> None:
     server = os.environ.get(TEST_DATABASE_URL)
     url = make_url(database_url)

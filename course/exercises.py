@@ -9,8 +9,14 @@ Each ``Check`` holds what it verifies, a hint for when it fails, and a test: a f
 or async) that raises ``AssertionError`` (or anything else) or returns ``False`` to fail.
 """
 
+import ast
+import contextlib
 import inspect
-from collections.abc import Awaitable, Callable, Iterable
+import io
+import logging
+import textwrap
+import warnings
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,10 +36,37 @@ class Check:
 
 
 def answered(value: Any) -> Any:
-    """``value`` itself, unless it is still the skeleton's ``...`` (or a function body of it)."""
-    if value is Ellipsis or value is None:
+    """``value`` itself, unless it is still the skeleton's ``...``: the value, or a function
+    whose body is only ``...`` (after its docstring)."""
+    if value is Ellipsis or value is None or _skeleton(value):
         raise Unanswered("not answered yet")
     return value
+
+
+def _skeleton(value: Any) -> bool:
+    function = inspect.unwrap(value) if callable(value) else None
+    if not inspect.isfunction(function):
+        return False
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return False  # no source to read (made at run time): judge it by what it does
+    node = tree.body[0]
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    constants = [
+        statement.value.value
+        for statement in node.body
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+    ]
+    if len(constants) != len(node.body):
+        return False  # a statement that is not a constant: the learner wrote something
+    if constants and isinstance(constants[0], str):
+        constants = constants[1:]  # the docstring
+    return constants == [...]
+
+
+NOT_ANSWERED = "not answered yet: replace the `...`"
 
 
 async def _passes(check: Check) -> tuple[bool, str]:
@@ -41,8 +74,9 @@ async def _passes(check: Check) -> tuple[bool, str]:
         result = check.test()
         if inspect.isawaitable(result):
             result = await result
-    except Unanswered:
-        return False, "not answered yet: replace the `...`"
+    except Unanswered as exc:
+        said = str(exc)
+        return False, NOT_ANSWERED if said in ("", "not answered yet") else said
     except AssertionError as exc:
         return False, str(exc) or check.hint
     except Exception as exc:  # a learner's bug is a failed check, not a traceback
@@ -52,13 +86,53 @@ async def _passes(check: Check) -> tuple[bool, str]:
     return True, ""
 
 
-async def check(*checks: Check | Iterable[Check]) -> None:
-    """Run the checks in order and print ``✔ what``, or ``✘ what: why`` and a hint."""
+async def check(*checks: Check | Iterable[Check], of: str | None = None) -> None:
+    """Run the checks in order and print ``✔ what``, or ``✘ what: why`` and a hint.
+
+    ``of`` names what is checked when it is not the learner's answer (``of="the solution"``).
+    """
+    if of is not None:
+        print(f"checking {of}:")
     flat: list[Check] = []
     for item in checks:
         flat.extend([item] if isinstance(item, Check) else item)
+    aside: list[str] = []
     for one in flat:
-        ok, why = await _passes(one)
+        with _kept_aside(aside):
+            ok, why = await _passes(one)
         print(f"{PASS} {one.what}" if ok else f"{FAIL} {one.what}: {why}")
         if not ok and why != one.hint:
             print(f"  hint: {one.hint}")
+    if aside:  # what the code under check printed or logged: after the verdicts, not among them
+        print("(printed while checking)")
+        print("\n".join(f"  {line}" for line in aside))
+
+
+@contextlib.contextmanager
+def _kept_aside(aside: list[str]) -> Iterator[None]:
+    """Output, log records and warnings of one check, collected into ``aside``."""
+    printed = io.StringIO()
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    root = logging.getLogger()
+    keep, handlers, propagate = Keep(), root.handlers[:], logging.lastResort
+    root.handlers[:] = [keep]
+    logging.lastResort = None
+    try:
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            contextlib.redirect_stdout(printed),
+            contextlib.redirect_stderr(printed),
+        ):
+            warnings.simplefilter("always")
+            yield
+    finally:
+        root.handlers[:] = handlers
+        logging.lastResort = propagate
+    aside += printed.getvalue().splitlines()
+    aside += [f"{r.levelname} {r.name}: {r.getMessage()}" for r in records]
+    aside += [f"{w.category.__name__}: {w.message}" for w in caught]

@@ -1,12 +1,15 @@
 """A running playground: a throwaway database, the app with its lifespan, a client."""
 
+import atexit
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Queue
 from typing import Any
 
 import httpx
@@ -150,6 +153,10 @@ class Playground:
             yield base_url
 
     async def close(self) -> None:
+        """Stop the app and remove its database and files (the kernel's exit does it too)."""
+        if not any(open_one is self for open_one in _OPEN):
+            return  # closed already
+        _OPEN[:] = [open_one for open_one in _OPEN if open_one is not self]
         await self.client.aclose()
         await self._lifespan.__aexit__(None, None, None)
         await databases.drop(self.settings.DATABASE_URL)
@@ -160,6 +167,30 @@ class Playground:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+# Every playground this process started and has not closed. A lesson never closes its own in a
+# cell (Run All would close it before the learner's exercise runs): they go when the kernel
+# exits (Restart, Shut Down, the end of a test run), their databases and folders with them.
+_OPEN: list[Playground] = []
+
+
+def _remove_at_exit() -> None:
+    for playground in list(_OPEN):
+        databases.drop_at_exit(playground.settings.DATABASE_URL)
+        shutil.rmtree(playground.workdir, ignore_errors=True)
+    _OPEN.clear()
+    # AnyIO's worker threads (sync dependencies ran in them) wait on their queue for ever and
+    # are not daemons: the interpreter would wait for them until the kernel is killed (5 s
+    # later, in JupyterLab's Restart). ``None`` is their own signal to stop.
+    for thread in threading.enumerate():
+        queue = getattr(thread, "queue", None)
+        if type(thread).__module__.startswith("anyio.") and isinstance(queue, Queue):
+            queue.put_nowait(None)
+
+
+# Python runs these before it waits for non-daemon threads (``atexit`` runs after: too late).
+getattr(threading, "_register_atexit", atexit.register)(_remove_at_exit)
 
 
 def _local_s3(*, start: bool) -> dict[str, Any]:
@@ -221,7 +252,7 @@ async def start(
     # ``lifespan.app`` hands the lifespan's state to every request; ``app`` alone would not.
     transport = httpx.ASGITransport(app=lifespan.app)
     client = httpx.AsyncClient(transport=transport, base_url=BASE_URL)
-    return Playground(
+    playground = Playground(
         app=app,
         client=client,
         settings=app_settings,
@@ -231,3 +262,5 @@ async def start(
         workdir=workdir,
         _lifespan=lifespan,
     )
+    _OPEN.append(playground)
+    return playground

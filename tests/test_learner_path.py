@@ -7,6 +7,7 @@ against uv.lock (already installed: nothing to download), and JupyterLab answers
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -66,11 +67,17 @@ def test_uv_run_python_m_course_lab_starts_jupyterlab_without_make(tmp_path: Pat
     }
     command = [uv, "run", "python", "-m", "course", "lab", "--no-browser", f"--port={port}"]
     command += ["--ServerApp.port_retries=0"]
-    command += ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     had_workspace = (ROOT / "workspace").exists()
     log = tmp_path / "lab.log"
     with log.open("w") as output:
-        lab = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output)
+        lab = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=output,
+            start_new_session=True,  # uv, python -m course and JupyterLab: one group to stop
+        )
     try:
         deadline = time.monotonic() + ANSWER_SECONDS
         while not _answers(f"http://127.0.0.1:{port}/api"):
@@ -79,14 +86,17 @@ def test_uv_run_python_m_course_lab_starts_jupyterlab_without_make(tmp_path: Pat
             time.sleep(0.25)
         assert (ROOT / "workspace" / "00_welcome.ipynb").exists()
     finally:
-        lab.terminate()  # uv passes it on to JupyterLab, which shuts down
+        os.killpg(lab.pid, signal.SIGTERM)  # as a terminal's group gets it: JupyterLab shuts down
         try:
             lab.wait(timeout=30)
         except subprocess.TimeoutExpired:  # pragma: no cover - a hung shutdown
-            lab.kill()
+            os.killpg(lab.pid, signal.SIGKILL)
             lab.wait()
         if not had_workspace:
             shutil.rmtree(ROOT / "workspace", ignore_errors=True)
+    deadline = time.monotonic() + 30  # JupyterLab may outlive uv by its shutdown
+    while _answers(f"http://127.0.0.1:{port}/api") and time.monotonic() < deadline:
+        time.sleep(0.25)
     assert not _answers(f"http://127.0.0.1:{port}/api")
     text = log.read_text()
     assert "Downloading" not in text and "Installed" not in text, text

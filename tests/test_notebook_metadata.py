@@ -76,6 +76,7 @@ def test_every_kind_of_dirt_is_named() -> None:
         "cell 3: output 'application/vnd.jupyter.widget-view+json', which nbval does not compare",
         "cell 3: output metadata 'isolated'",
         "cell 4: metadata jupyter.x is not kept",
+        "cell 4: collapsed is not outputs_hidden, as JupyterLab would save it",
         "cell 4: an error output (ValueError)",
         "cell 5: an nbval marker that skips the comparison",
         "cell 6: NBVAL_IGNORE_OUTPUT on a cell that asserts nothing",
@@ -99,6 +100,22 @@ def test_clean_puts_right_what_a_refresh_leaves_and_keeps_the_rest() -> None:
     hygiene.clean(notebook)
     assert "jupyter" not in notebook["cells"][1]["metadata"]
     assert hygiene.problems(notebook) == []
+
+
+def test_outputs_hidden_goes_with_collapsed_as_jupyterlab_saves_it() -> None:
+    notebook = _clean_notebook()
+    solution = notebook["cells"][2]
+    solution["metadata"]["jupyter"]["outputs_hidden"] = True
+    assert hygiene.problems(notebook) == [
+        "cell 2: collapsed is not outputs_hidden, as JupyterLab would save it"
+    ]
+    hygiene.clean(notebook)
+    assert solution["metadata"]["collapsed"] is True
+    assert hygiene.problems(notebook) == []
+    solution["metadata"]["jupyter"]["outputs_hidden"] = False  # expanded: collapsed must go
+    assert hygiene.problems(notebook) != []
+    hygiene.clean(notebook)
+    assert "collapsed" not in solution["metadata"] and hygiene.problems(notebook) == []
 
 
 def test_the_command_line_names_the_dirty_notebook(

@@ -34,6 +34,10 @@ ALLOWED = {
         "race for under pytest -n auto; elsewhere the plugin leaves nbval's TCP kernels. Notebook "
         "00 and make test load it"
     ),
+    ("course/learner/progress.py", '"ipc"'): (
+        "the learner's progress table runs each lesson in a kernel on Unix sockets on POSIX (no "
+        "port race, nothing on the network); on Windows, jupyter_client's TCP on loopback"
+    ),
     ("course/labs/n22_worker.py", "send_signal(signal.SIGINT)"): (
         "lesson 22 stops huey's consumer gracefully (the running task completes), which is what "
         "it teaches; huey's Windows stop is CTRL_BREAK_EVENT to a new process group: not ported"

@@ -1,26 +1,85 @@
 """Notebook 00's exercise: find the routes that need a token, from their dependency trees."""
 
+import random
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Depends
+from fastapi.routing import APIRoute
 
 import course
+from playground.auth import dependencies as auth_dependencies
 from playground.config import get_settings
 
 NeedsToken = Callable[[Any], bool]
 CHECKER = "n00_checker"
 
 
-def _marks(pg: course.Playground, needs_token: NeedsToken) -> dict[tuple[str, str], bool]:
+def _mark(needs_token: NeedsToken, dependant: Any, path: str, *, strict: bool = False) -> bool:
+    """The learner's answer for one route; only the strict check fails on a non-bool."""
+    answer = needs_token(dependant)
+    if not strict:
+        return bool(answer)
+    if answer is None:
+        raise AssertionError(
+            f"{path}: your function returned None; every way through it must return True or False"
+            " (a loop that finds nothing falls off the end: `return False` after it, or any(...))"
+        )
+    assert isinstance(answer, bool), f"{path}: expected True or False, got {answer!r}"
+    return answer
+
+
+def _marks(
+    pg: course.Playground, needs_token: NeedsToken, *, strict: bool = False
+) -> dict[tuple[str, str], bool]:
+    course.answered(needs_token)
     marks = {}
     for route in course.routes(pg.app):
         if route.dependant is None:
             continue
-        answer = course.answered(needs_token(route.dependant))
-        assert isinstance(answer, bool), f"{route.path}: expected True or False, got {answer!r}"
+        answer = _mark(needs_token, route.dependant, route.path, strict=strict)
         for method in route.methods.split(","):
             marks[(method, route.path)] = answer
     return marks
+
+
+async def parse_jwt_data() -> None:
+    """A look-alike: same name as the token dependency, another function."""
+
+
+def _unseen_routes() -> list[tuple[str, Any, bool, str]]:
+    """Routes made for this check, on random paths: ``(path, dependant, needs a token, why)``."""
+
+    async def nothing() -> None:
+        return None
+
+    async def link(value: Annotated[Any, Depends(nothing)]) -> None:
+        return None
+
+    async def endpoint() -> None:
+        return None
+
+    cases: list[tuple[list[Callable[..., Any]], bool, str]] = [
+        (
+            [nothing, link, auth_dependencies.parse_jwt_data],
+            True,
+            "parse_jwt_data is its third dependency: look at every sub, not only the first",
+        ),
+        (
+            [nothing, parse_jwt_data],
+            False,
+            "its dependency is only *named* parse_jwt_data: compare functions with `is`",
+        ),
+        ([link, nothing], False, "nothing in its tree reads a token"),
+    ]
+    random.shuffle(cases)
+    routes = []
+    for dependencies, expected, why in cases:
+        path = f"/unseen-{uuid.uuid4().hex[:6]}"
+        route = APIRoute(path, endpoint, dependencies=[Depends(d) for d in dependencies])
+        routes.append((path, route.dependant, expected, why))
+    return routes
 
 
 async def _without_token(pg: course.Playground) -> dict[tuple[str, str], int]:
@@ -52,7 +111,16 @@ def token_routes(pg: course.Playground, needs_token: NeedsToken) -> list[course.
         return measured
 
     def answers_every_route() -> None:
-        _marks(pg, needs_token)
+        _marks(pg, needs_token, strict=True)
+
+    def unseen_routes() -> None:
+        course.answered(needs_token)
+        wrong = [
+            f"{path} ({why})"
+            for path, dependant, expected, why in _unseen_routes()
+            if _mark(needs_token, dependant, path) is not expected
+        ]
+        assert not wrong, "; ".join(wrong)
 
     def two_known_routes() -> None:
         marks = _marks(pg, needs_token)
@@ -79,12 +147,17 @@ def token_routes(pg: course.Playground, needs_token: NeedsToken) -> list[course.
         ),
         course.Check(
             "every route you marked answers 401 without a token",
-            "a dependency's own dependencies count too: follow sub.dependencies",
+            "mark a tree only if parse_jwt_data itself is in it: sub.call is ...parse_jwt_data",
             marked_routes_refuse,
         ),
         course.Check(
             "every route you left open answers without a 401",
-            "compare sub.call with parse_jwt_data by identity (`is`)",
+            "a dependency's own dependencies count too: follow sub.dependencies",
             open_routes_answer,
+        ),
+        course.Check(
+            "three routes made for this check, on paths you have not seen",
+            "judge the tree, not the path: every sub, compared with `is`",
+            unseen_routes,
         ),
     ]

@@ -1,5 +1,6 @@
 """Notebook 01's exercise: the graph of imports between domain packages."""
 
+import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,29 +11,48 @@ from course.labs import n01_imports as imports
 
 DomainGraph = Callable[[Path], dict[str, set[str]]]
 
-SHOP = {
-    "config.py": "LIMIT = 3\n",
-    "main.py": "from shop.domains.orders import router as orders_router\n",
-    "auth/service.py": "from shop import config\n",
-    "domains/billing/models.py": "from shop.auth import service as auth_service\n",
-    "domains/orders/service.py": (
-        "import shop.domains.stock.models\nfrom shop.domains.orders import models\n"
-    ),
-    "domains/orders/models.py": "",
-    "domains/stock/models.py": "",
-    "domains/orders/router.py": (
-        "from shop.auth import service as auth_service\n"
-        "from shop.domains.orders import service\n"
-        "def later():\n    from shop.domains.billing.models import X\n"
-    ),
-}
-SHOP_GRAPH = {
-    "domains.billing": {"auth"},
-    "domains.orders": {"auth", "domains.billing", "domains.stock"},
-}
+DOMAINS = ["orders", "stock", "billing", "carts", "reviews", "coupons", "invoices", "tags"]
+FORMS = [
+    "import {pkg}.{target}.models",
+    "from {pkg}.{target} import service as {alias}_service",
+    "from {pkg}.{target}.models import Thing",
+    "def later():\n    from {pkg}.{target} import models\n",
+]
+
+
+def _small_package() -> tuple[str, dict[str, str], dict[str, set[str]], dict[str, str]]:
+    """A package made for this check: its name, files, true graph, and each edge's import line.
+
+    Its domains, its edges and the form each import is written in are drawn at random.
+    """
+    pkg = f"shop_{random.randrange(16**6):06x}"
+    names = [f"domains.{name}" for name in random.sample(DOMAINS, 4)]
+    edges = [(own, other) for own in names for other in ["auth", *names] if own != other]
+    chosen = random.sample(edges, 6)
+    files = {
+        "config.py": "LIMIT = 3\n",
+        "main.py": f"from {pkg}.{names[0]} import router as first_router\n",
+        "auth/service.py": f"from {pkg} import config\nimport os\n",
+    }
+    for own in names:  # every domain imports itself, relatively and absolutely: not an edge
+        path = own.replace(".", "/")
+        files[f"{path}/models.py"] = "Thing = object\n"
+        files[f"{path}/service.py"] = f"from {pkg}.{own} import models\nfrom . import models\n"
+    truth: dict[str, set[str]] = {}
+    lines: dict[str, str] = {}
+    for index, (own, other) in enumerate(chosen):
+        line = FORMS[index % len(FORMS)].format(
+            pkg=pkg, target=other, alias=other.rsplit(".", 1)[-1]
+        )
+        router = f"{own.replace('.', '/')}/router.py"
+        files[router] = files.get(router, "") + line + "\n"
+        truth.setdefault(own, set()).add(other)
+        lines[f"{own} -> {other}"] = " ".join(line.split())
+    return pkg, files, truth, lines
 
 
 def _edges(graph: object) -> dict[str, set[str]]:
+    assert graph is not None, "your function returned None: end it with `return graph`"
     assert isinstance(graph, dict), f"expected a dict, got {type(graph).__name__}"
     return {key: set(value) for key, value in graph.items() if value}
 
@@ -54,24 +74,40 @@ def domain_graph_exercise(domain_graph: DomainGraph) -> list[course.Check]:
     """The learner's ``domain_graph(root)`` on a small package and on the playground."""
 
     def small_package() -> None:
-        with imports.scratch_package("shop", SHOP) as root:
-            found = _edges(course.answered(domain_graph(root)))
-        assert found == SHOP_GRAPH, f"expected {SHOP_GRAPH}, got {found}"
+        pkg, files, truth, lines = _small_package()
+        with imports.scratch_package(pkg, files) as root:
+            found = _edges(course.answered(domain_graph)(root))
+        missed = [
+            f"{edge}, written `{line}`"
+            for edge, line in lines.items()
+            if edge.split(" -> ")[1] not in found.get(edge.split(" -> ")[0], set())
+        ]
+        extra = [
+            (own, other) for own, uses in found.items() for other in uses - truth.get(own, set())
+        ]
+        itself = sorted(own for own, other in extra if own == other)
+        others = sorted(f"{own} -> {other}" for own, other in extra if own != other)
+        wrong = [f"missed {'; '.join(missed)}"] if missed else []
+        wrong += [f"a package importing itself is no edge: {', '.join(itself)}"] if itself else []
+        wrong += [f"{pkg} has no import for {', '.join(others)}"] if others else []
+        assert not wrong, "; and ".join(wrong)
 
     def the_playground() -> None:
-        found, truth = _edges(course.answered(domain_graph(imports.PACKAGE))), _truth()
+        found, truth = _edges(course.answered(domain_graph)(imports.PACKAGE)), _truth()
+        found = {own: uses - {own} for own, uses in found.items()}  # the small package's check
         missing = {k: v - found.get(k, set()) for k, v in truth.items() if v - found.get(k, set())}
         extra = {k: v - truth.get(k, set()) for k, v in found.items() if v - truth.get(k, set())}
         assert not missing and not extra, f"missing {missing}, extra {extra}"
 
     def auth_sees_no_domain() -> None:
-        found = _edges(course.answered(domain_graph(imports.PACKAGE)))
-        assert "auth" not in found, f"auth imports {found['auth']}"
+        found = _edges(course.answered(domain_graph)(imports.PACKAGE))
+        domains = sorted(other for other in found.get("auth", set()) if other != "auth")
+        assert not domains, f"auth imports {', '.join(domains)}"
         assert found, "an empty graph proves nothing"
 
     return [
         course.Check(
-            "a small package: every cross-package import, in any form",
+            "a small package made for this check: every cross-package import, in any form",
             "count `import a.b`, `from a.b import c` and imports inside functions; skip a "
             "package's imports of itself and modules outside auth/ and domains/",
             small_package,

@@ -15,7 +15,7 @@ CHECKER = "n03_checker"
 
 async def _get(
     pg: course.Playground, dependency: Callable[..., Any], value: str
-) -> tuple[httpx.Response, int]:
+) -> tuple[httpx.Response, list[str]]:
     """``GET /users/{value}`` on a side app whose route takes the learner's dependency."""
     app = apps.side_app(pg)
 
@@ -23,10 +23,29 @@ async def _get(
     async def read_user(user: Annotated[Any, Depends(dependency)]) -> dict[str, Any]:
         return {"username": getattr(user, "username", None)}
 
-    async with apps.client(app) as client:
+    async with apps.client(app, raise_errors=False) as client:
         with pg.count_sql() as sql:
             response = await client.get(f"/users/{value}")
-    return response, sql.count
+    return response, sql.statements
+
+
+def _one_lookup(statements: list[str]) -> None:
+    assert len(statements) == 1, f"expected one SQL statement, got {len(statements)}"
+    assert " WHERE " in statements[0], (
+        "your query has no WHERE: it read every user; ask the database for this id"
+    )
+
+
+def _domain_error(response: httpx.Response, status: int, code: str) -> None:
+    body = response.json()
+    got = f"{response.status_code} {body.get('code', '')}".rstrip()
+    if response.status_code == 200:
+        raise AssertionError(f"expected {status} {code}, got 200: a missing user must raise")
+    assert response.status_code != status or body.get("code") == code, (
+        f"expected {status} {code}, got {got}: raise UserNotFound() (a domain error with its "
+        "code), not HTTPException"
+    )
+    assert got == f"{status} {code}", f"expected {status} {code}, got {got}"
 
 
 def valid_user_id_exercise(
@@ -35,24 +54,28 @@ def valid_user_id_exercise(
     """The learner's ``valid_user_id`` behind ``GET /users/{user_id}``: 200, 404, 422."""
 
     async def real_id() -> None:
-        user = await pg.user(CHECKER)
-        response, statements = await _get(pg, course.answered(valid_user_id), str(user.id))
+        answer = course.answered(valid_user_id)
+        name = f"{CHECKER}_{uuid.uuid4().hex[:8]}"  # a user made for this check
+        user = await pg.user(name)
+        await pg.user(f"{name}_other")  # and another one, so "the first user" is not it
+        response, statements = await _get(pg, answer, str(user.id))
         assert response.status_code == 200, f"expected 200, got {response.status_code}"
         found = response.json()["username"]
-        assert found == CHECKER, f"expected the user {CHECKER!r}, got {found!r}"
-        assert statements == 1, f"expected one SQL statement, got {statements}"
+        assert found is not None, "the route got None or no user: return the user you found"
+        assert found == name, f"expected the user {name!r}, got {found!r}"
+        _one_lookup(statements)
 
     async def unknown_id() -> None:
         response, statements = await _get(pg, course.answered(valid_user_id), str(uuid.uuid4()))
-        assert response.status_code == 404, f"expected 404, got {response.status_code}"
-        body = response.json()
-        assert body.get("code") == "USER_NOT_FOUND", f"expected USER_NOT_FOUND, got {body}"
-        assert statements == 1, f"expected one SQL statement, got {statements}"
+        _domain_error(response, 404, "USER_NOT_FOUND")
+        _one_lookup(statements)
 
     async def not_a_uuid() -> None:
         response, statements = await _get(pg, course.answered(valid_user_id), "42")
-        assert response.status_code == 422, f"expected 422, got {response.status_code}"
-        assert statements == 0, f"expected no SQL before the type check, got {statements}"
+        assert response.status_code == 422, (
+            f"expected 422, got {response.status_code}: type the path parameter as uuid.UUID"
+        )
+        assert not statements, f"expected no SQL before the type check, got {len(statements)}"
 
     return [
         course.Check(

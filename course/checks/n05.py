@@ -1,5 +1,6 @@
 """Notebook 05's exercise: a dependency built on the cached chain, used twice, run once."""
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -24,10 +25,13 @@ class _Stage:
     async def setup(self) -> FastAPI:
         if self.app is not None:
             return self.app
-        self.reader: User = await self.pg.user("n05_reader")
-        self.idle: User = await self.pg.user("n05_idle")
+        suffix = uuid.uuid4().hex[:8]  # users made for this check cell
+        self.reader: User = await self.pg.user(f"n05_reader_{suffix}")
+        self.other: User = await self.pg.user(f"n05_other_{suffix}")
+        self.idle: User = await self.pg.user(f"n05_idle_{suffix}")
         await self.pg.sql(
-            "UPDATE auth_user SET is_active = false WHERE username = :name", name="n05_idle"
+            "UPDATE auth_user SET is_active = false WHERE username = :name",
+            name=f"n05_idle_{suffix}",
         )
         CallerProfile = Annotated[Any, Depends(self.caller_profile)]
 
@@ -53,12 +57,17 @@ class _Stage:
         async with probes.client(app) as client:
             return await probes.measure(self.pg, client, PATH, user.headers)
 
-    async def profile_id(self) -> str:
+    async def profile_id(self, who: str = "reader") -> str:
         app = await self.setup()
+        user: User = getattr(self, who)
         async with probes.client(app) as client:
-            response = await client.get(PATH, headers=self.reader.headers)
+            response = await client.get(PATH, headers=user.headers)
         assert response.status_code == 200, f"expected 200, got {response.status_code}"
-        profile_id: str = answered(response.json()["profile_id"])
+        profile_id: str | None = response.json()["profile_id"]
+        assert profile_id is not None, (
+            "your dependency returned None: a profile's own id is not its user's id; find it "
+            "by its user_id (profiles_service.get_by_user_id)"
+        )
         return profile_id
 
 
@@ -67,35 +76,41 @@ def caller_profile(pg: Playground, dependency: Dependency) -> list[Check]:
     stage = _Stage(pg, dependency)
 
     async def own_profile() -> None:
-        got = await stage.profile_id()
-        assert got == str(stage.reader.profile_id), "that is not the caller's profile"
+        answered(dependency)
+        for who in ("reader", "other"):
+            got = await stage.profile_id(who)
+            expected = str(getattr(stage, who).profile_id)
+            assert got == expected, "that is not the caller's profile"
 
-    async def one_decode() -> None:
-        await stage.profile_id()
+    async def one_decode_two_selects() -> None:
+        answered(dependency)
         measured = await stage.measure("reader")
-        assert measured.decodes == 1, f"the token was decoded {measured.decodes} times"
-
-    async def two_selects() -> None:
-        await stage.profile_id()
-        measured = await stage.measure("reader")
+        assert measured.decodes == 1, (
+            f"the token was decoded {measured.decodes} times: use what the chain gave you, "
+            "cached (no second decode, no use_cache=False)"
+        )
         tables = [s.split(" FROM ", 1)[1].split()[0] for s in measured.statements]
         assert tables == ["auth_user", "profile"], f"the request read {tables}"
+        assert " WHERE " in measured.statements[1], (
+            "your profile query has no WHERE: it read every profile; ask for the caller's"
+        )
 
     async def inactive() -> None:
+        answered(dependency)
         measured = await stage.measure("idle")
         assert measured.status == 403, f"expected 403, got {measured.status}"
 
     return [
-        Check("the caller's own profile", "query the profile by user.user_id", own_profile),
         Check(
-            "one JWT decode per request",
-            "take the caller from auth_dependencies.ActiveUser; don't decode the token again",
-            one_decode,
+            "the caller's own profile (two callers)",
+            "query the profile by user.user_id",
+            own_profile,
         ),
         Check(
-            "two SELECTs: auth_user once (the chain), profile once (you)",
-            "read only the profile: profiles_service.get_by_user_id(session=..., user_id=...)",
-            two_selects,
+            "one JWT decode and two SELECTs: auth_user once (the chain), profile once (you)",
+            "take the caller from auth_dependencies.ActiveUser and read only the profile: "
+            "profiles_service.get_by_user_id(session=..., user_id=...)",
+            one_decode_two_selects,
         ),
         Check(
             "an inactive user: 403",

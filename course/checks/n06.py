@@ -1,6 +1,14 @@
-"""Notebook 06's exercise: find the path variables that no function in a route's graph reads."""
+"""Notebook 06's exercise: find the path variables that no function in a route's graph reads.
 
+Every app the checks hand over is made for that run, with variable names drawn at random, so an
+answer has to read the graph, not remember the paths.
+"""
+
+import inspect
+import random
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -9,65 +17,118 @@ from course.sandbox import Playground
 from playground.domains.creators import dependencies as creators_dependencies
 
 Finder = Callable[[FastAPI], dict[str, set[str]]]
+WORDS = ["team", "room", "shelf", "album", "course", "garden", "fleet", "board"]
 
 
-def _renamed() -> FastAPI:
-    """The notebook's anti-pattern: ``/creators/{creator_id}`` over ``valid_profile_id``."""
+def _name() -> str:
+    return f"{random.choice(WORDS)}_{uuid.uuid4().hex[:4]}"
+
+
+def _endpoint(*reads: str) -> Callable[..., Any]:
+    """An endpoint whose own parameters are ``reads`` (path variables, as ints)."""
+
+    async def endpoint(**values: int) -> None:
+        return None
+
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=int) for name in reads]
+    )
+    return endpoint
+
+
+Made = tuple[FastAPI, dict[str, set[str]], dict[str, str]]  # app, expected, name -> label
+
+
+def _playground_plus_one(pg: Playground) -> Made:
+    """The playground's routes and one more whose variable nobody reads."""
     app = FastAPI()
+    app.router.routes.extend(pg.app.router.routes)
+    name = _name()
+    path = f"/{name}/{{{name}_id}}"
+    app.get(path)(_endpoint())
+    return app, {f"GET {path}": {f"{name}_id"}}, {name: "added"}
 
-    @app.get("/creators/{creator_id}")  # noqa: FAST003 - the anti-pattern on purpose
+
+def _renamed() -> Made:
+    """The notebook's anti-pattern: ``/creators/{<another name>}`` over ``valid_profile_id``."""
+    app = FastAPI()
+    variable = f"{random.choice(['creator', 'maker', 'author'])}_{uuid.uuid4().hex[:4]}_id"
+    path = f"/creators/{{{variable}}}"
+
     async def read_creator_renamed(creator: creators_dependencies.ValidCreator) -> None:
         return None
 
-    return app
+    app.get(path)(read_creator_renamed)
+    return app, {f"GET {path}": {variable}}, {variable: "creator_id"}
 
 
-def _mixed() -> FastAPI:
+def _mixed() -> Made:
     """One variable read by the endpoint itself, one read by nobody, one ``:path`` converter."""
     app = FastAPI()
-
-    @app.get("/teams/{team_id}/members/{member_id}")  # noqa: FAST003 - the anti-pattern on purpose
-    async def member(team_id: int) -> None:
-        return None
-
-    @app.get("/files/{file_path:path}")
-    async def read_file(file_path: str) -> None:
-        return None
-
-    @app.delete("/teams/{team_id}")  # noqa: FAST003 - the anti-pattern on purpose
-    async def delete_team() -> None:
-        return None
-
-    return app
+    group, member, file = _name(), _name(), _name()
+    members = f"/{group}/{{{group}_id}}/members/{{{member}_id}}"
+    app.get(members)(_endpoint(f"{group}_id"))
+    app.get(f"/files/{{{file}_path:path}}")(_endpoint(f"{file}_path"))
+    delete = f"/{group}/{{{group}_id}}"
+    app.delete(delete)(_endpoint())
+    expected = {f"GET {members}": {f"{member}_id"}, f"DELETE {delete}": {f"{group}_id"}}
+    return app, expected, {group: "group", member: "member", file: "file"}
 
 
-def _compare(got: object, expected: dict[str, set[str]]) -> None:
-    answered(got)
-    assert got == expected, f"expected {expected}, got {got}"
+def _show(found: dict[str, set[str]]) -> str:
+    """A dict of sets, in an order that does not change from run to run."""
+    return "{" + ", ".join(f"{k!r}: {sorted(v)}" for k, v in sorted(found.items())) + "}"
+
+
+def _masked(text: str, labels: dict[str, str]) -> str:
+    """``text`` with this run's random names replaced by what they stand for, so the same
+    mistake reads the same on every run."""
+    for name, label in labels.items():
+        text = text.replace(name, label)
+    return text
+
+
+def _compare(finder: Finder, made: Made) -> None:
+    app, expected, labels = made
+    try:
+        _judge(finder, app, expected)
+    except AssertionError as exc:
+        raise AssertionError(_masked(str(exc), labels)) from None
+
+
+def _judge(finder: Finder, app: FastAPI, expected: dict[str, set[str]]) -> None:
+    got = answered(finder)(app)
+    assert got is not None, "your function returned None: end it with `return problems`"
+    assert isinstance(got, dict), f"expected a dict, got {type(got).__name__}"
+    keys = {key.split(" ", 1)[-1] for key in expected}
+    assert not (set(got) & keys), f'key by "METHOD /path", not the path alone: got {sorted(got)}'
+    read = {
+        k: set(v) - expected.get(k, set())
+        for k, v in got.items()
+        if set(v) - expected.get(k, set())
+    }
+    missed = {k: v - set(got.get(k, ())) for k, v in expected.items() if v - set(got.get(k, ()))}
+    wrong = [f"these are read by someone: {_show(read)}"] if read else []
+    wrong += [f"missed {_show(missed)}"] if missed else []
+    assert not wrong, "; ".join(wrong)
 
 
 def unread_path_variables(pg: Playground, finder: Finder) -> list[Check]:
-    """Checks for ``unread_path_variables(app)`` on the playground and on three broken apps."""
+    """Checks for ``unread_path_variables(app)`` on the playground and on broken apps."""
     return [
         Check(
-            "the playground: every path variable is read",
+            "the playground, plus one route whose variable nobody reads: only that one",
             "look at the endpoint's path_params and every node's below it (graph.walk)",
-            lambda: _compare(finder(pg.app), {}),
+            lambda: _compare(finder, _playground_plus_one(pg)),
         ),
         Check(
-            "/creators/{creator_id}: creator_id is read by nobody",
-            'key by "METHOD /path", e.g. "GET /creators/{creator_id}"',
-            lambda: _compare(finder(_renamed()), {"GET /creators/{creator_id}": {"creator_id"}}),
+            "/creators/{<another name>}: that variable is read by nobody",
+            'the dependency reads profile_id; key by "METHOD /path"',
+            lambda: _compare(finder, _renamed()),
         ),
         Check(
-            "an endpoint that reads a variable itself counts; the other one does not",
-            "include route.dependant itself, not only the nodes below it",
-            lambda: _compare(
-                finder(_mixed()),
-                {
-                    "GET /teams/{team_id}/members/{member_id}": {"member_id"},
-                    "DELETE /teams/{team_id}": {"team_id"},
-                },
-            ),
+            "an endpoint that reads a variable itself counts; {name:path} is a variable too",
+            "include route.dependant itself; strip the :converter from the name",
+            lambda: _compare(finder, _mixed()),
         ),
     ]

@@ -16,8 +16,9 @@ from sqlalchemy import (
     inspect,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.sql.elements import conv
 
 from course.exercises import Check, answered
 from playground.database import NAMING_CONVENTION
@@ -27,21 +28,44 @@ KINDS = {"pk": "PRIMARY KEY", "fk": "FOREIGN KEY", "uq": "UNIQUE", "ck": "CHECK"
 COLUMNS = ("id", "post_id", "profile_id", "weight")
 
 
-def fresh_metadata() -> MetaData:
-    """A MetaData on the playground's naming convention, holding a ``post`` table."""
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+UNNAMED_CHECK = (
+    "the CheckConstraint has no name, and the convention's ck template needs "
+    '%(constraint_name)s: CheckConstraint("weight > 0", name="weight_positive")'
+)
+
+
+def fresh_metadata(*, ck: bool = True) -> MetaData:
+    """A MetaData on the playground's naming convention (without its ``ck`` template if not
+    ``ck``), holding a ``post`` table."""
+    convention = {k: v for k, v in NAMING_CONVENTION.items() if ck or k != "ck"}
+    metadata = MetaData(naming_convention=convention)
     Table("post", metadata, Column("id", Integer, primary_key=True))
     return metadata
 
 
-def _table(make_table: MakeTable) -> Table:
-    table = answered(make_table(fresh_metadata()))
+def _table(make_table: MakeTable, *, ck: bool = False) -> Table:
+    """The learner's table. Only the ck check (``ck``) builds it on the ck template: an unnamed
+    check is one mistake, told by that check alone."""
+    given = fresh_metadata()
+    try:
+        table = answered(make_table(given))
+    except InvalidRequestError as exc:
+        if "%(constraint_name)s" not in str(exc):
+            raise
+        if ck:
+            raise AssertionError(UNNAMED_CHECK) from None
+        given = fresh_metadata(ck=False)
+        table = answered(make_table(given))
     assert isinstance(table, Table) and table.name == "post_like", "return the post_like Table"
+    assert table.metadata is given, (
+        "the table is on another MetaData: define it on the `metadata` argument, which carries "
+        "the naming convention"
+    )
     return table
 
 
-def _complete(make_table: MakeTable) -> Table:
-    table = _table(make_table)
+def _complete(make_table: MakeTable, *, ck: bool = False) -> Table:
+    table = _table(make_table, ck=ck)
     missing = [name for name in COLUMNS if name not in table.c]
     assert not missing, f"add the columns first ({', '.join(missing)})"
     return table
@@ -80,7 +104,8 @@ def _refused(table: Table, *rows: dict[str, int]) -> bool:
     try:
         table.metadata.create_all(engine)
         with engine.begin() as connection:
-            connection.execute(insert(table.metadata.tables["post"]).values(id=1))
+            post = table.metadata.tables["post"]
+            connection.execute(insert(post).values([{"id": 1}, {"id": 2}]))
             for row in rows[:-1]:
                 connection.execute(insert(table).values(**row))
             try:
@@ -109,11 +134,26 @@ def post_like(make_table: MakeTable, predicted: Mapping[str, object]) -> list[Ch
         assert table.c.profile_id.index, "profile_id has no index"
 
     def unique() -> None:
+        table = _complete(make_table)
+        named = [  # a name the convention made is a `conv`; one written in is a plain str
+            str(c.name)
+            for c in table.constraints
+            if isinstance(c, UniqueConstraint) and c.name and not isinstance(c.name, conv)
+        ]
+        assert not named, (
+            f"you named the unique constraint yourself ({', '.join(named)}): "
+            "leave name= off, the convention names it"
+        )
         like = {"post_id": 1, "profile_id": 1, "weight": 1}
-        assert _refused(_complete(make_table), like, like), "the same like went in twice"
+        assert _refused(table, like, like), "the same like went in twice"
+        for other in ({"post_id": 1, "profile_id": 2}, {"post_id": 2, "profile_id": 1}):
+            assert not _refused(table, like, {**other, "weight": 1}), (
+                f"{other} was refused after {like}: one UniqueConstraint over both columns, "
+                "not unique=True on each"
+            )
 
     def check() -> None:
-        table = _complete(make_table)
+        table = _complete(make_table, ck=True)
         zero = {"post_id": 1, "profile_id": 1, "weight": 0}
         assert _refused(table, zero), "weight 0 went in"
         engine = create_engine("sqlite://")

@@ -1,16 +1,44 @@
-"""Notebook 12's exercise: downgrade to just before the migration that creates a table."""
+"""Notebook 12's exercise: downgrade to just before the migration that creates a table.
 
+Every check starts at head with a user of its own, so no check sees what another one did. The
+function is called for the lesson's table and for every other table a migration creates after
+the first one (in a random order), and its source must name no revision id.
+"""
+
+import inspect
+import random
+import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 import course
+from course.exercises import Unanswered
 from playground import migrations
 from playground.database import metadata
 
 DowngradeBefore = Callable[..., Awaitable[str | None]]
+
+
+def _history() -> ScriptDirectory:
+    return ScriptDirectory.from_config(migrations.alembic_config())
+
+
+def _created_after_the_first() -> dict[str, str]:
+    """Each table a migration with a parent creates -> that parent."""
+    parents: dict[str, str] = {}
+    for script in _history().walk_revisions():
+        text = Path(script.path).read_text()
+        for table in metadata.tables:
+            if isinstance(script.down_revision, str) and (
+                f'op.create_table(\n        "{table}",' in text
+            ):
+                parents[table] = script.down_revision
+    return parents
 
 
 async def _tables(pg: course.Playground) -> set[str]:
@@ -31,9 +59,11 @@ def _drift(connection: Connection) -> list[object]:
 def downgrade_before(solution: DowngradeBefore, pg: course.Playground) -> list[course.Check]:
     """``solution(engine, table)`` stops right before the migration that creates ``table``."""
 
-    async def run(table: str) -> str:
+    async def run(table: str) -> str | None:
         await migrations.upgrade(pg.engine)  # every check starts at head
-        return str(course.answered(await solution(pg.engine, table)))
+        course.answered(solution)
+        returned = await solution(pg.engine, table)
+        return str(course.answered(returned)) if returned is not None else None
 
     async def at_returned_revision() -> None:
         returned = await run("post_review")
@@ -42,18 +72,47 @@ def downgrade_before(solution: DowngradeBefore, pg: course.Playground) -> list[c
 
     async def right_before(table: str) -> None:
         await run(table)
-        assert table not in await _tables(pg), f"{table} is still there"
+        version = await _version(pg)
+        if table in await _tables(pg):
+            raise AssertionError(
+                f"{table} is still there (the database is at {version!r}: "
+                "downgrade to the parent, the script's down_revision, not to the script itself)"
+            )
         await migrations.upgrade(pg.engine, "+1")
-        assert table in await _tables(pg), f"one step up from there does not create {table}"
+        assert table in await _tables(pg), (
+            f"one step up from {version!r} does not create {table}: you went down too far"
+        )
+
+    async def every_table() -> None:
+        others = [table for table in _created_after_the_first() if table != "post_review"]
+        for table in ["post_review", *random.sample(others, len(others))]:
+            try:
+                await right_before(table)
+            except Unanswered:
+                raise
+            except AssertionError as exc:
+                raise AssertionError(f"for {table}: {exc}") from None
+
+    async def no_revision_ids() -> None:
+        await run("post_review")
+        function = inspect.unwrap(course.answered(solution))
+        source = inspect.getsource(function)
+        for name in function.__code__.co_names:  # and the constants it reads, e.g. a dict
+            value = function.__globals__.get(name)
+            if isinstance(value, str | dict | list | tuple | set | frozenset):
+                source += repr(value)
+        written = sorted(s.revision for s in _history().walk_revisions() if s.revision in source)
+        assert not written, f"the code names revision ids {written}: find them from the files"
 
     async def users_kept() -> None:
         await migrations.upgrade(pg.engine)
-        before = await pg.sql("SELECT id FROM auth_user ORDER BY id")
+        user = await pg.user(f"keep{uuid.uuid4().hex[:10]}")
         await run("post_review")
-        after = await pg.sql("SELECT id FROM auth_user ORDER BY id")
-        assert before and after == before, f"auth_user had {len(before)} rows, now {len(after)}"
+        kept = await pg.sql("SELECT id FROM auth_user WHERE id = :id", id=user.id.hex)
+        assert kept, "a user registered before the call is gone: downgrade only as far as needed"
 
     async def round_trip() -> None:
+        await run("post_review")
         await migrations.upgrade(pg.engine)
         async with pg.engine.connect() as connection:
             differences = await connection.run_sync(_drift)
@@ -66,18 +125,18 @@ def downgrade_before(solution: DowngradeBefore, pg: course.Playground) -> list[c
             at_returned_revision,
         ),
         course.Check(
-            "post_review: gone, and one step up brings it back",
-            'the script whose file has op.create_table("post_review": its down_revision',
-            lambda: right_before("post_review"),
+            "post_review, then every other table a migration creates: gone, one step up back",
+            'the script whose file has op.create_table("<table>": its down_revision',
+            every_table,
         ),
         course.Check(
-            "notification_email: the same function works for another table",
-            "look the table up by name, not by a revision id written in the code",
-            lambda: right_before("notification_email"),
+            "no revision id written in the code",
+            "read down_revision from the script you found",
+            no_revision_ids,
         ),
-        course.Check("auth_user's rows survive", "downgrade only as far as needed", users_kept),
+        course.Check("a user's row survives", "downgrade only as far as needed", users_kept),
         course.Check(
-            "upgrade head again: no drift from the models",
+            "after your downgrade, upgrade head again: no drift from the models",
             "change the schema only through migrations.downgrade",
             round_trip,
         ),

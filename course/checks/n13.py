@@ -1,5 +1,10 @@
-"""Checks for notebook 13: a naming rule for boolean columns, both ways."""
+"""Checks for notebook 13: a naming rule for boolean columns, both ways.
 
+Besides the lesson's ``profile_flag`` table, every check also runs the learner's function on a
+table it has not seen: random table and column names, made anew for each check.
+"""
+
+import uuid
 from collections.abc import Callable
 
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table
@@ -22,6 +27,35 @@ def _flags() -> Table:
     )
 
 
+def _unseen() -> tuple[Table, dict[str, str]]:
+    """A table the learner cannot predict: its columns by role -> their random names."""
+    word = uuid.uuid4().hex[:6]
+    names = {
+        "boolean": f"x{word}_enabled",
+        "non_boolean": f"is_{word}_level",
+        "good": f"has_{word}",
+    }
+    table = Table(
+        f"t{word}",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column(names["boolean"], Boolean),
+        Column(names["non_boolean"], Integer),
+        Column(names["good"], Boolean),
+    )
+    return table, names
+
+
+def _reported(check_booleans: CheckTable, table: Table, column: str) -> int:
+    where = f"{table.name}.{column}"
+    problems = _problems(check_booleans, table)
+    if not any(where in problem for problem in problems) and any(
+        column in problem for problem in problems
+    ):
+        raise AssertionError(f"a problem names {column!r} but not {where!r}: write table.column")
+    return sum(where in problem for problem in problems)
+
+
 def _problems(check_booleans: CheckTable, table: Table) -> list[str]:
     problems = answered(check_booleans(table))
     assert isinstance(problems, list), f"return a list of strings, not {type(problems).__name__}"
@@ -41,8 +75,13 @@ def boolean_rule(check_booleans: CheckTable) -> list[Check]:
             assert problems == [], f"{table.name}: {problems}"
 
     def active_reported() -> None:
-        assert len(_about(_problems(check_booleans, _flags()), "active")) == 1, (
+        assert _reported(check_booleans, _flags(), "active") == 1, (
             "profile_flag.active is not reported (once)"
+        )
+        table, names = _unseen()
+        assert _reported(check_booleans, table, names["boolean"]) == 1, (
+            f"a Boolean named {names['boolean']} in a table {table.name} is not reported: "
+            "decide from the column's type and name, not from names you know"
         )
 
     def good_names_pass() -> None:
@@ -51,10 +90,18 @@ def boolean_rule(check_booleans: CheckTable) -> list[Check]:
             p for column in ("has_avatar", "is_public", "id") for p in _about(problems, column)
         ]
         assert wrong == [], f"reported: {wrong}"
+        table, names = _unseen()
+        wrong = [p for p in _problems(check_booleans, table) if f".{names['good']}" in p]
+        assert wrong == [], f"reported a Boolean named has_*: {wrong}"
 
     def non_boolean_reported() -> None:
-        assert len(_about(_problems(check_booleans, _flags()), "is_admin")) == 1, (
+        assert _reported(check_booleans, _flags(), "is_admin") == 1, (
             "profile_flag.is_admin (a String) is not reported"
+        )
+        table, names = _unseen()
+        assert _reported(check_booleans, table, names["non_boolean"]) == 1, (
+            f"{table.name}.{names['non_boolean']} (an Integer named is_*) is not reported: "
+            "decide from the column's type and name, not from names you know"
         )
 
     return [

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from course import apps
-from course.exercises import Check, Unanswered
+from course.exercises import Check, Unanswered, answered
 from course.labs import n21_blocking as blocking_lab
 
 PATH = "/quote"
@@ -32,6 +32,7 @@ def quote_route(quote: Callable[..., Any], rates: blocking_lab.Rates, *, n: int)
     delay = rates.delay
 
     async def answers() -> None:
+        answered(quote)
         since = len(rates.calls)
         async with apps.client(_app(quote), raise_errors=False) as client:
             response = await client.get(PATH, params={"currency": "EUR"})
@@ -43,6 +44,7 @@ def quote_route(quote: Callable[..., Any], rates: blocking_lab.Rates, *, n: int)
         assert body == expected, f"HTTP {response.status_code}: {body!r}, not {expected!r}"
 
     async def silent() -> None:
+        answered(quote)
         since, path = len(rates.calls), f"{PATH}?currency=EUR"
         flags = await blocking_lab.slow_callbacks(_app(quote), [path], threshold=0.75 * delay)
         ran = _fetched(rates, since)
@@ -53,6 +55,7 @@ def quote_route(quote: Callable[..., Any], rates: blocking_lab.Rates, *, n: int)
             )
 
     async def overlap() -> None:
+        answered(quote)
         since = len(rates.calls)
         async with apps.client(_app(quote), raise_errors=False) as client:
             started = time.perf_counter()

@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+# What JupyterLab 4 itself writes on save: ipykernel's kernelspec, and "collapsed" beside every
+# "outputs_hidden" (so opening and saving a lesson changes nothing in it).
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 NOTEBOOK_METADATA = {"kernelspec", "language_info"}
 # jupyter: JupyterLab's collapsed source/outputs; tags: "solution", myst-nb's hide-* tags.
-CELL_METADATA = {"jupyter", "tags"}
+CELL_METADATA = {"jupyter", "tags", "collapsed"}
 JUPYTER_KEYS = {"source_hidden", "outputs_hidden"}
 # nbval compares every data key but these (and a PNG only through the text/plain beside it).
 COMPARED_MIMETYPES = {"text/plain", "text/markdown", "text/html", "text/latex", "application/json"}
@@ -41,6 +43,9 @@ def problems(notebook: dict[str, Any]) -> list[str]:
             found.append(f"{where}: metadata {key!r} (timing, widgets, ...) is not kept")
         for key in sorted(set(cell_metadata.get("jupyter", {})) - JUPYTER_KEYS):
             found.append(f"{where}: metadata jupyter.{key} is not kept")
+        hidden = bool(cell_metadata.get("jupyter", {}).get("outputs_hidden"))
+        if cell["cell_type"] == "code" and cell_metadata.get("collapsed", False) != hidden:
+            found.append(f"{where}: collapsed is not outputs_hidden, as JupyterLab would save it")
         for tag in sorted(set(cell_metadata.get("tags", [])) & FORBIDDEN_TAGS):
             found.append(f"{where}: tag {tag!r} keeps nbval from comparing the cell")
         if cell["cell_type"] != "code":
@@ -96,6 +101,11 @@ def clean(notebook: dict[str, Any]) -> None:
                 del jupyter[key]
             if not jupyter:
                 del cell_metadata["jupyter"]
+        cell_metadata.pop("collapsed", None)
+        if cell.get("cell_type") == "code" and cell_metadata.get("jupyter", {}).get(
+            "outputs_hidden"
+        ):
+            cell_metadata["collapsed"] = True
         for output in cell.get("outputs", []):
             output_metadata = output.get("metadata")
             if output_metadata:

@@ -28,12 +28,35 @@ def domain_graph(root: Path) -> dict[str, set[str]]:
     return graph
 
 
-def skeleton(root: Path) -> dict[str, set[str]]:
-    return ...  # type: ignore[return-value]
+def skeleton(root: Path) -> dict[str, set[str]]:  # type: ignore[empty-body]
+    """{"domains.posts": {"auth", ...}, ...}: the other domain packages each one imports."""
+    # every file: sorted(root.rglob("*.py"))
+    ...
+
+
+def grep_lines(root: Path) -> dict[str, set[str]]:
+    """The anti-pattern: imports read as text, a line at a time, instead of parsed."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        own = imports.package_of(imports.module_name(path, root))
+        for line in path.read_text().splitlines():
+            if line.startswith(("from ", "import ")):
+                other = imports.package_of(line.split()[1])
+                if own and other and other != own:
+                    graph.setdefault(own, set()).add(other)
+    return graph
+
+
+PLAYGROUND = domain_graph(imports.PACKAGE)
+
+
+def hard_coded(root: Path) -> dict[str, set[str]]:
+    """The playground's graph as the notebook prints it, whatever the root."""
+    return PLAYGROUND
 
 
 def from_only(root: Path) -> dict[str, set[str]]:
-    """A near miss: ``import a.b`` forgotten."""
+    """The likeliest slip: ``import a.b`` forgotten."""
     graph: dict[str, set[str]] = {}
     for path in sorted(root.rglob("*.py")):
         own = imports.package_of(imports.module_name(path, root))
@@ -45,20 +68,78 @@ def from_only(root: Path) -> dict[str, set[str]]:
     return graph
 
 
+def counts_itself(root: Path) -> dict[str, set[str]]:
+    """A slip: a package's imports of itself kept."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        own = imports.package_of(imports.module_name(path, root))
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module]
+            else:
+                continue
+            for target in targets:
+                other = imports.package_of(target)
+                if own and other:
+                    graph.setdefault(own, set()).add(other)
+    return graph
+
+
+def no_return(root: Path) -> dict[str, set[str]]:
+    """A slip: the graph built, never returned."""
+    domain_graph(root)
+    return None  # type: ignore[return-value]
+
+
+async def _out(answer: n01.DomainGraph, capsys: pytest.CaptureFixture[str]) -> str:
+    await course.check(n01.domain_graph_exercise(answer))
+    out = capsys.readouterr().out
+    assert "Traceback" not in out and "(printed while checking)" not in out, out
+    return out
+
+
 async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n01.domain_graph_exercise(domain_graph))
+    for _ in range(2):  # a new package each time
+        await course.check(n01.domain_graph_exercise(domain_graph))
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 3 and all(line.startswith("✔") for line in lines), lines
+    assert len(lines) == 6 and all(line.startswith("✔") for line in lines), lines
 
 
-async def test_the_skeleton_and_a_near_miss_fail(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n01.domain_graph_exercise(skeleton))
-    assert capsys.readouterr().out.count("not answered yet") == 3
-    await course.check(n01.domain_graph_exercise(from_only))
-    assert "✘ a small package" in capsys.readouterr().out
+async def test_the_skeleton_fails_every_check(capsys: pytest.CaptureFixture[str]) -> None:
+    out = await _out(skeleton, capsys)
+    assert out.count("not answered yet: replace the `...`") == 3, out
+
+
+async def test_imports_read_as_text_are_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    out = await _out(grep_lines, capsys)
+    assert "in any form: missed " in out, out
+    assert "written `def later(): from " in out, out
+
+
+async def test_the_playground_graph_hard_coded_is_caught(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = await _out(hard_coded, capsys)
+    assert out.count("✘") == 1 and "✘ a small package made for this check" in out, out
+
+
+async def test_from_imports_only_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    out = await _out(from_only, capsys)
+    assert "written `import shop_" in out, out
+
+
+async def test_imports_of_itself_are_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    out = await _out(counts_itself, capsys)
+    assert out.count("✘") == 1 and "a package importing itself is no edge: domains." in out, out
+
+
+async def test_a_graph_never_returned_is_told_so(capsys: pytest.CaptureFixture[str]) -> None:
+    out = await _out(no_return, capsys)
+    assert out.count("your function returned None: end it with `return graph`") == 3, out
 
 
 def test_the_playground_graph_has_no_arrow_from_auth() -> None:
-    graph = domain_graph(imports.PACKAGE)
-    assert "auth" not in graph
-    assert graph["domains.accounts"] == {"auth", "domains.profiles"}
+    assert "auth" not in PLAYGROUND
+    assert PLAYGROUND["domains.accounts"] == {"auth", "domains.profiles"}

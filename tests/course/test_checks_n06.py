@@ -22,38 +22,126 @@ def solution(app: FastAPI) -> dict[str, set[str]]:
 def skeleton(app: FastAPI) -> dict[str, set[str]]:
     problems: dict[str, set[str]] = {}
     for route in course.routes(app):
-        set(re.findall(r"\{(\w+)(?::\w+)?\}", route.path))
+        declared = set(re.findall(r"\{(\w+)(?::\w+)?\}", route.path))  # {post_id}, {f:path}
+        read: set[str] = set()  # your code: the path_params of the endpoint and its graph
+        if declared - read:
+            ...  # your code: record the unread names under "METHOD /path"
+    return problems
+
+
+def endpoint_only(app: FastAPI) -> dict[str, set[str]]:
+    """The anti-pattern's blind spot: only what the endpoint itself reads, not its chain."""
+    problems: dict[str, set[str]] = {}
+    for route in course.routes(app):
+        declared = set(re.findall(r"\{(\w+)(?::\w+)?\}", route.path))
+        read = {field.name for field in route.dependant.path_params}
+        if declared - read:
+            problems[f"{route.methods} {route.path}"] = declared - read
+    return problems
+
+
+def hard_coded(app: FastAPI) -> dict[str, set[str]]:
+    """The answers the notebook prints, returned where their paths appear."""
+    paths = {route.path for route in course.routes(app)}
+    known = {
+        "GET /creators/{creator_id}": {"creator_id"},
+        "GET /teams/{team_id}/members/{member_id}": {"member_id"},
+        "DELETE /teams/{team_id}": {"team_id"},
+    }
+    return {key: names for key, names in known.items() if key.split(" ", 1)[1] in paths}
+
+
+def below_only(app: FastAPI) -> dict[str, set[str]]:
+    """The likeliest slip: the nodes below the endpoint, not the endpoint itself."""
+    problems: dict[str, set[str]] = {}
+    for route in course.routes(app):
+        declared = set(re.findall(r"\{(\w+)(?::\w+)?\}", route.path))
+        read = {
+            field.name for _, child in graph.walk(route.dependant) for field in child.path_params
+        }
+        if declared - read:
+            problems[f"{route.methods} {route.path}"] = declared - read
     return problems
 
 
 def keyed_by_path(app: FastAPI) -> dict[str, set[str]]:
+    """A slip: the path alone as the key."""
     return {key.split(" ", 1)[1]: names for key, names in solution(app).items()}
 
 
-def _lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
-    return capsys.readouterr().out.splitlines()
+def converter_kept(app: FastAPI) -> dict[str, set[str]]:
+    """A slip: ``{name:path}`` read as a variable called ``name:path``."""
+    problems: dict[str, set[str]] = {}
+    for route in course.routes(app):
+        declared = set(re.findall(r"\{([^}]+)\}", route.path))
+        nodes = [route.dependant, *(child for _, child in graph.walk(route.dependant))]
+        read = {field.name for node in nodes for field in node.path_params}
+        if declared - read:
+            problems[f"{route.methods} {route.path}"] = declared - read
+    return problems
+
+
+async def _failed(
+    pg: course.Playground, answer: n06.Finder, capsys: pytest.CaptureFixture[str]
+) -> list[str]:
+    await course.check(n06.unread_path_variables(pg, answer))
+    out = capsys.readouterr().out
+    assert "Traceback" not in out and "(printed while checking)" not in out, out
+    return [line for line in out.splitlines() if line.startswith("✘")]
 
 
 async def test_the_solution_passes_every_check(
     pg: course.Playground, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await course.check(n06.unread_path_variables(pg, solution))
-    lines = _lines(capsys)
-    assert len(lines) == 3
-    assert all(line.startswith("✔") for line in lines), lines
+    for _ in range(2):  # new apps each time
+        await course.check(n06.unread_path_variables(pg, solution))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 6 and all(line.startswith("✔") for line in lines), lines
 
 
-async def test_the_skeleton_fails(
+async def test_the_skeleton_fails_every_check(
     pg: course.Playground, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await course.check(n06.unread_path_variables(pg, skeleton))
-    lines = _lines(capsys)
-    assert lines[0] == "✔ the playground: every path variable is read"
-    assert lines[1].startswith("✘ /creators/{creator_id}: creator_id is read by nobody: expected")
+    failed = await _failed(pg, skeleton, capsys)
+    assert len(failed) == 3 and all(": missed {" in line for line in failed), failed
 
 
-async def test_keys_without_the_method_fail(
+async def test_the_endpoint_alone_is_caught(
     pg: course.Playground, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await course.check(n06.unread_path_variables(pg, keyed_by_path))
-    assert sum(line.startswith("✘") for line in _lines(capsys)) == 2
+    failed = await _failed(pg, endpoint_only, capsys)
+    assert failed[0].startswith("✘ the playground, plus one route"), failed
+    assert "these are read by someone: {" in failed[0] and "GET /posts/{post_id}" in failed[0]
+
+
+async def test_hard_coded_answers_are_caught(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failed = await _failed(pg, hard_coded, capsys)
+    assert len(failed) == 3 and all(": missed {" in line for line in failed), failed
+
+
+async def test_the_nodes_below_alone_are_caught(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failed = await _failed(pg, below_only, capsys)
+    assert len(failed) == 1, failed
+    assert failed[0].startswith("✘ an endpoint that reads a variable itself counts")
+    assert (
+        "these are read by someone: {'GET /files/{file_path:path}': ['file_path'], "
+        "'GET /group/{group_id}/members/{member_id}': ['group_id']}"
+    ) in failed[0]
+
+
+async def test_keys_without_the_method_are_caught(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failed = await _failed(pg, keyed_by_path, capsys)
+    assert len(failed) == 3 and all('key by "METHOD /path"' in line for line in failed), failed
+
+
+async def test_a_converter_kept_in_the_name_is_caught(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failed = await _failed(pg, converter_kept, capsys)
+    assert len(failed) == 1 and "['file_path:path']" in failed[0], failed

@@ -45,3 +45,67 @@ def test_answered_passes_real_values_through() -> None:
     for skeleton in (..., None):
         with pytest.raises(AssertionError):
             course.answered(skeleton)
+
+
+def _unanswered_with_a_reason() -> None:
+    raise course.exercises.Unanswered("the route returned None")
+
+
+def _noisy() -> None:
+    import logging
+    import warnings
+
+    print("debug print")
+    logging.getLogger("playground.handlers").error("a traceback's first line")
+    warnings.warn("old API", DeprecationWarning, stacklevel=1)
+    raise AssertionError("expected 404")
+
+
+async def test_a_reason_is_kept_and_noise_waits_after_the_verdicts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await course.check(
+        course.Check("returns the user", "return it", _unanswered_with_a_reason),
+        course.Check("noisy fails", "raise NotFound", _noisy),
+        course.Check("passes", "-", lambda: None),
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        "✘ returns the user: the route returned None",
+        "  hint: return it",
+        "✘ noisy fails: expected 404",
+        "  hint: raise NotFound",
+        "✔ passes",
+        "(printed while checking)",
+        "  debug print",
+        "  ERROR playground.handlers: a traceback's first line",
+        "  DeprecationWarning: old API",
+    ]
+
+
+async def test_the_solution_check_says_what_it_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    await course.check(course.Check("passes", "-", lambda: None), of="the solution")
+    assert capsys.readouterr().out.splitlines() == ["checking the solution:", "✔ passes"]
+
+
+def test_a_function_that_is_still_the_skeleton_is_not_answered() -> None:
+    def skeleton(x: int) -> int:  # type: ignore[empty-body]
+        """Double it."""
+        ...
+
+    async def bare() -> None: ...
+
+    def written(x: int) -> int:
+        """Double it."""
+        return x * 2
+
+    def forgot_return(x: int) -> None:
+        x * 2
+
+    for unanswered in (skeleton, bare):
+        with pytest.raises(AssertionError, match="not answered yet"):
+            course.answered(unanswered)
+    assert course.answered(written) is written
+    assert (
+        course.answered(forgot_return) is forgot_return
+    )  # answered, wrongly: judged by its checks
+    assert course.answered(print) is print  # no source to read

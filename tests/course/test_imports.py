@@ -36,7 +36,7 @@ def test_the_playground_keeps_the_alias_rule() -> None:
 def test_lint_imports_keeps_the_contract_and_a_forbidden_import_breaks_it() -> None:
     assert imports.lint_imports().contract_lines() == [
         "core <- auth | aws <- domains <- main | migrations <- course KEPT",
-        "course: lesson API <- labs <- checks <- maintain KEPT",
+        "course: learner <- lesson API <- labs <- checks <- maintain KEPT",
     ]
     forbidden = "from playground.domains.profiles import service as profiles_service\n"
     with imports.scratch_project(append={"playground/auth/service.py": forbidden}) as project:
@@ -61,7 +61,7 @@ def test_a_check_that_imports_a_maintainer_tool_breaks_the_course_contract() -> 
         broken = imports.lint_imports(project)
     assert broken.returncode == 1
     lines = broken.contract_lines()
-    assert "course: lesson API <- labs <- checks <- maintain BROKEN" in lines
+    assert "course: learner <- lesson API <- labs <- checks <- maintain BROKEN" in lines
     assert "course.checks is not allowed to import course.maintain:" in lines
     assert f"- course.checks.n03 -> course.maintain.refresh (l.{line})" in lines
     # the app's own contract is untouched by it
@@ -73,4 +73,7 @@ def test_a_new_harness_module_must_say_which_layer_it_is_in() -> None:
         (project / "course" / "stray.py").write_text("X = 1\n")
         broken = imports.lint_imports(project)
     assert broken.returncode == 1
-    assert "course: lesson API <- labs <- checks <- maintain BROKEN" in broken.contract_lines()
+    assert (
+        "course: learner <- lesson API <- labs <- checks <- maintain BROKEN"
+        in broken.contract_lines()
+    )
