@@ -1,7 +1,13 @@
-# FastAPI-Playground. Every target bootstraps .venv from the pinned set first.
+# FastAPI-Playground. Every target bootstraps .venv from the pinned set (uv.lock) first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# uv itself, from PyPI with pip when .venv has none; the same version as uv.lock's (a test checks).
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+# `make lab`'s set (the learner's) and `make test`'s (learner + maintainer), each installed once
+# per change of the lock: a current venv costs a file-date check, not a resolver run.
+LEARNER_STAMP := $(VENV)/.learner
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 LAB_ARGS ?=
@@ -12,18 +18,19 @@ NBVAL := --nbval --nbval-sanitize-with course/maintain/nbval_sanitize.cfg --nbva
 	--nbval-cell-timeout 120 \
 	-p course.maintain.nbval_ipc
 
-.PHONY: help install lab update reset progress test-stress test test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
+.PHONY: help install install-learner lab update reset progress test-stress test requirements-files test-learner-set test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
 
 help:
-	@echo "make lab        install, open JupyterLab on workspace/, your copies of the lessons (LAB_ARGS=...)"
+	@echo "make lab        the learner's set, then JupyterLab on workspace/, your copies of the lessons (LAB_ARGS=...)"
 	@echo "make update     bring course changes into workspace/, keeping your answers"
 	@echo "make reset n=03 a fresh copy of one lesson (the old one kept in workspace/.course/backup/)"
 	@echo "make progress   your exercise checks, lesson by lesson"
 	@echo "make test-stress  the lessons that time things, 10 runs each beside two CPU hogs"
-	@echo "make test       install, lint, type check, tests + every notebook under strict nbval"
+	@echo "make test       both sets, lint, type check, tests + every notebook under strict nbval"
 	@echo "make test-rerun  every notebook: each code cell run twice in a row, then Run All again"
 	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
-	@echo "make serve      install, migrate, run the API under uvicorn (PORT=$(PORT)) and a local S3"
+	@echo "make test-learner-set  every notebook under strict nbval with the learner's set alone"
+	@echo "make serve      migrate, \`fastapi run\` the API (PORT=$(PORT)) beside a local S3; DEV=1: fastapi dev"
 	@echo "make worker     the email queue's worker (huey), beside make serve"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
 	@echo "make bench      measure notebooks, throughput under wrk, SQL/JWT counts, pings -> BENCHMARKS.md"
@@ -31,22 +38,38 @@ help:
 	@echo "make site-check open the site in headless Chromium, screenshots -> build/site/screenshots"
 	@echo "make test-latest  the suite on the newest releases (pins untouched) -> build/latest-report.md"
 	@echo "make migration m=<slug>  autogenerate a migration"
-	@echo "make requirements        re-pin requirements/*.txt from pyproject.toml"
+	@echo "make requirements        uv lock, then requirements/*.txt and environment.yml from uv.lock"
 
-$(BIN)/python:
+# uv from PyPI, with pip, into the venv it then fills (no installer script, no other host).
+$(UV):
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# Re-install whenever a pinned set or the project metadata changes.
-$(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt pyproject.toml
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	# The harness (course/) is no part of the app's wheel: this checkout goes on the venv's path.
-	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_path('purelib'), 'fastapi_playground_course.pth').write_text('$(CURDIR)\\n')"
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
-	# No news pop-up in this project's JupyterLab (the setting lives in .venv, not in ~).
-	$(BIN)/jupyter labextension disable --level=sys_prefix \
-		"@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
-	touch $(STAMP)
+# The learner's set: the app and every lesson's tools, nothing a lesson does not run. Inexact:
+# a maintainer's tools already in .venv stay. No bytecode compiled (JupyterLab answers sooner;
+# Python writes it on first import).
+$(LEARNER_STAMP): $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --inexact --quiet
+	$(NO_NEWS)
+	touch $@
+
+# No news pop-up in this project's JupyterLab: what `jupyter labextension disable
+# --level=sys_prefix` writes (the setting lives in .venv, not in ~), without starting Jupyter.
+NO_NEWS := $(BIN)/python -c "import json, pathlib, sys; p = pathlib.Path(sys.prefix, 'etc/jupyter/labconfig/page_config.json'); p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps({'disabledExtensions': {'@jupyterlab/apputils-extension:announcements': True}}, indent=2))"
+
+# This checkout on the path of a venv's every interpreter (kernels import `course` anywhere).
+COURSE_PTH := -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_path('purelib'), 'fastapi_playground_course.pth').write_text('$(CURDIR)\\n')"
+
+# Both sets, exactly the lock (anything else is removed), compiled to bytecode: the test run's
+# many kernels and workers import from .pyc. The harness (course/) is no part of the app's
+# wheel: this checkout goes on the venv's path.
+$(STAMP): $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --group maintainer --compile-bytecode --quiet
+	$(BIN)/python $(COURSE_PTH)
+	$(NO_NEWS)
+	touch $(LEARNER_STAMP) $@
+
+install-learner: $(LEARNER_STAMP)
 
 # nbdime's git integration: `git diff` / `git merge` of a notebook go cell by cell. Written to
 # this clone's .git/config only, with the drivers' full paths (git finds them without an
@@ -64,23 +87,25 @@ install: $(STAMP)
 	  echo "install: a linked git worktree: nbdime's git integration left to the main checkout"; \
 	fi
 
-migrate: install
+migrate: install-learner
 	$(BIN)/alembic upgrade head
 
 # The learner's JupyterLab opens on workspace/ (git-ignored copies of notebooks/, brought up to
-# date first); the same command without make: python -m course lab (README).
-lab: install
-	$(BIN)/python -m course lab $(LAB_ARGS)
+# date first). The learner's own commands, as the README gives them without make
+# (`uv run python -m course lab`), after the learner's sync.
+COURSE := $(UV) run --frozen python -m course
+lab: install-learner
+	$(COURSE) lab $(LAB_ARGS)
 
-update: install
-	$(BIN)/python -m course update
+update: install-learner
+	$(COURSE) update
 
-reset: install
+reset: install-learner
 	@test -n "$(n)" || (echo 'usage: make reset n=<lesson number>' && exit 2)
-	$(BIN)/python -m course reset $(n)
+	$(COURSE) reset $(n)
 
-progress: install
-	$(BIN)/python -m course progress
+progress: install-learner
+	$(COURSE) progress
 
 # The lessons that time things, 10 runs each beside two CPU hogs (not part of make test).
 test-stress: install
@@ -107,6 +132,16 @@ test: lint typecheck pytest test-rerun
 test-rerun: install
 	printf '%s\n' $(NB) | xargs -P 2 -n 1 $(BIN)/python -m course.maintain.rerun
 
+# The proof that the learner's set is enough: every notebook under strict nbval in a venv that
+# holds the learner's set alone (build/learner-venv; one process, no xdist: that is the
+# maintainer's). Not part of `make test` (some three minutes more); tests/test_project.py checks
+# on every run that what the lessons import is in that set.
+LEARNER_VENV := build/learner-venv
+test-learner-set: $(UV)
+	UV_PROJECT_ENVIRONMENT=$(LEARNER_VENV) $(UV) sync --frozen --quiet
+	$(LEARNER_VENV)/bin/python $(COURSE_PTH)
+	$(LEARNER_VENV)/bin/python -m pytest $(NBVAL) notebooks
+
 # The same migrations and tests on PostgreSQL (a throwaway cluster on loopback).
 test-postgres: install
 	.ci/with-postgres $(MAKE) --no-print-directory postgres-checks
@@ -121,11 +156,14 @@ postgres-checks:
 
 # A local S3-compatible server (moto) on S3_PORT for attachments, stopped with the app.
 S3_PORT ?= 9000
+# FastAPI's CLI finds the app through [tool.fastapi] entrypoint in pyproject.toml: `fastapi run`
+# (production settings: no reload), or `fastapi dev` (reload on save) with DEV=1.
+DEV ?=
 serve: migrate
 	$(BIN)/moto_server -H 127.0.0.1 -p $(S3_PORT) >/dev/null 2>&1 & S3=$$!; \
-	trap 'kill $$S3' EXIT INT TERM; \
+	trap 'kill $$S3 2>/dev/null' EXIT INT TERM; \
 	PLAYGROUND_AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) PLAYGROUND_AWS_CREATE_BUCKET=true \
-	$(BIN)/uvicorn playground.main:app --host 127.0.0.1 --port $(PORT) --log-config logging.ini
+	$(BIN)/fastapi $(if $(DEV),dev,run) --host 127.0.0.1 --port $(PORT)
 
 # The email queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue).
 worker: migrate
@@ -184,18 +222,20 @@ migration: install
 	@test -n "$(m)" || (echo 'usage: make migration m=<slug>' && exit 2)
 	$(BIN)/alembic revision --autogenerate -m "$(m)"
 
-# Needs only uv (installed with the dev set). Never edit requirements/*.txt by hand.
-requirements: install
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -q --no-header -o requirements/base.txt
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -q --no-header --extra dev \
-		-c requirements/base.txt -o requirements/dev.txt
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -q --no-header --extra prod \
-		-c requirements/base.txt -o requirements/prod.txt
-	$(MAKE) environment.yml
+# Re-pin: uv.lock from pyproject.toml (keeping every version it can), then the files for pip
+# and conda users from the lock. Never edit requirements/*.txt or environment.yml by hand;
+# each file's header is the command that wrote it (a test re-runs it and compares).
+EXPORT := $(UV) export --frozen --no-hashes --no-emit-project --quiet
+requirements: $(UV)
+	$(UV) lock
+	$(MAKE) --no-print-directory requirements-files
+
+requirements-files: $(UV)
+	$(EXPORT) --no-default-groups -o requirements/base.txt
+	$(EXPORT) -o requirements/learner.txt
+	$(EXPORT) --group maintainer -o requirements/maintainer.txt
+	$(EXPORT) --no-default-groups --extra prod -o requirements/prod.txt
+	$(PYTHON) -c "import pathlib; pins=[l for l in pathlib.Path('requirements/learner.txt').read_text().splitlines() if l[:1].isalnum()]; pathlib.Path('environment.yml').write_text('# Generated by \`make requirements\` from uv.lock (requirements/learner.txt): do not edit.\n# The learner\'s set; a maintainer adds: pip install -r requirements/maintainer.txt\n# conda env create -f environment.yml && conda activate fastapi-playground\n# python -m course lab\nname: fastapi-playground\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n' + ''.join(f'      - \"{p}\"\\n' for p in pins))"
 
 clean:
 	rm -rf $(VENV) .coverage .coverage.* .mypy_cache .ruff_cache playground.db*
-
-# environment.yml: the same pins, for conda users (regenerated with the requirements).
-environment.yml: requirements/dev.txt
-	$(PYTHON) -c "import re,pathlib; pins=[l.strip() for l in pathlib.Path('requirements/dev.txt').read_text().splitlines() if re.match(r'^[A-Za-z0-9]', l)]; pathlib.Path('environment.yml').write_text('# Generated by \`make requirements\` from requirements/dev.txt: do not edit.\n# conda env create -f environment.yml && conda activate fastapi-playground && pip install --no-deps -e .\nname: fastapi-playground\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n' + ''.join(f'      - {p}\n' for p in pins))"

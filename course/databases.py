@@ -3,6 +3,7 @@
 import asyncio
 import atexit
 import contextlib
+import getpass
 import hashlib
 import os
 import shutil
@@ -25,7 +26,7 @@ TEST_DATABASE_URL = "PLAYGROUND_TEST_DATABASE_URL"
 # imports Alembic nor migrates; PostgreSQL's is a database per process, dropped at exit.
 _TEMPLATES: dict[tuple[int, str], str] = {}
 _MIGRATIONS = Path(playground.__file__).parent / "migrations"
-_SQLITE_TEMPLATES = Path(tempfile.gettempdir()) / f"playground-templates-{os.getuid()}"
+_SQLITE_TEMPLATES = Path(tempfile.gettempdir()) / f"playground-templates-{getpass.getuser()}"
 
 
 async def _admin(server: str, statement: str) -> None:

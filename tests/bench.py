@@ -37,6 +37,7 @@ from playground.auth.models import AuthUser
 from playground.config import Settings
 from playground.domains.posts.models import Post
 from playground.main import create_app
+from tests import bench_setup
 
 ROOT = Path(__file__).parents[1]
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
@@ -54,7 +55,7 @@ PING_N = 10
 PING_DELAY = 0.1
 NBVAL = ["--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q", "-n", "auto"]
 NBVAL += ["-p", "course.maintain.nbval_ipc"]  # the same kernels as `make test` (IPC)
-SANITIZE = ROOT / "playground" / "course" / "nbval_sanitize.cfg"
+SANITIZE = ROOT / "course" / "maintain" / "nbval_sanitize.cfg"
 
 
 # ---------------------------------------------------------------- notebooks
@@ -485,11 +486,15 @@ def main() -> None:
     if sys.argv[1:] == ["served"]:  # only the served section, to stdout
         print("\n".join(served_lines(served_throughput())))
         return
+    if sys.argv[1:] == ["setup"]:  # only the set-up section, to stdout
+        print("\n".join(bench_setup.set_up_lines(*bench_setup.set_up_times())))
+        return
     if sys.argv[1:] == ["layers"]:
         for name, rate, cpu in asyncio.run(read_layers()):
             print(f"{cpu:6.2f} ms CPU/read {rate:6.0f} reads/s  {name}")
         return
     started = time.perf_counter()
+    set_up = bench_setup.set_up_times()  # first: downloads and installs on a quiet machine
     suite, floor, each = notebook_times()
     loads = served_throughput()
     layers = asyncio.run(read_layers())
@@ -524,6 +529,7 @@ def main() -> None:
         *(f"| `{name}` | {seconds:.1f} |" for name, seconds in each.items()),
         "",
         *served_lines(loads),
+        *bench_setup.set_up_lines(*set_up),
         WHERE_THE_TIME_GOES.read_text().strip(),
         "",
         f"## One read of a post by id, layer by layer ({LAYER_CONCURRENCY} at a time, in-process)",

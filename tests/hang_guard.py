@@ -6,6 +6,7 @@ instead of stalling, and the run's summary prints the stacks.
 """
 
 import faulthandler
+import getpass
 import os
 import tempfile
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 HANG_SECONDS = float(os.environ.get("PLAYGROUND_TEST_HANG_SECONDS", "240"))
-HANGS = Path(tempfile.gettempdir()) / f"playground-hangs-{os.getuid()}"
+HANGS = Path(tempfile.gettempdir()) / f"playground-hangs-{getpass.getuser()}"
 
 
 @pytest.hookimpl(wrapper=True)

@@ -1,11 +1,12 @@
 """``make test-latest``: the whole suite on the newest release of every dependency.
 
 A canary, not a test of the pins: in a throwaway virtual environment (``build/latest/venv``)
-it installs the newest releases of every package ``pyproject.toml`` names (runtime and dev,
-ignoring the pins), runs ``tests/`` and every notebook under strict nbval, and writes
+it installs, with pip, the newest releases of every package ``pyproject.toml`` names (the app's
+dependencies and the learner and maintainer groups, ignoring uv.lock), runs ``tests/`` and
+every notebook under strict nbval, and writes
 ``build/latest-report.md``: the versions tried against the pinned ones, which tests and which
 notebook cells changed, with the first lines of each output diff. It exits non-zero when
-anything failed and never touches ``requirements/``.
+anything failed and never touches ``uv.lock`` or ``requirements/``.
 """
 
 import argparse
@@ -44,22 +45,32 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def requirements(pyproject: Path, extras: tuple[str, ...] = ("dev", "site")) -> list[str]:
-    """Every requirement ``pyproject.toml`` names, with its extras and without any version."""
-    project = tomllib.loads(pyproject.read_text())["project"]
+def requirements(pyproject: Path, groups: tuple[str, ...] = ("learner", "maintainer")) -> list[str]:
+    """Every requirement ``pyproject.toml`` names (the app's and its dependency groups'), with
+    its extras and without any version."""
+    config = tomllib.loads(pyproject.read_text())
+    project = config["project"]
     names = list(project["dependencies"])
-    for extra in extras:
-        names += project.get("optional-dependencies", {}).get(extra, [])
+    for group in groups:
+        names += _group(config.get("dependency-groups", {}), group)
     found: dict[str, str] = {}
     for requirement in names:
         match = _REQUIREMENT.match(requirement)
         assert match, requirement
         name, wanted = normalize(match[1]), match[2] or ""
         if name == normalize(project["name"]):
-            continue  # an extra folded into another one ("playground[site]")
+            continue  # the project itself, for an extra of its own ("playground[prod]")
         if wanted or name not in found:
             found[name] = name + wanted
     return sorted(found.values())
+
+
+def _group(groups: dict[str, list[Any]], name: str) -> list[str]:
+    """A PEP 735 dependency group's requirements, an ``{include-group = ...}`` followed."""
+    found: list[str] = []
+    for entry in groups.get(name, []):
+        found += _group(groups, entry["include-group"]) if isinstance(entry, dict) else [entry]
+    return found
 
 
 def name_of(requirement: str) -> str:
@@ -152,7 +163,7 @@ def main(arguments: list[str] | None = None) -> None:
     print(f"test-latest: tests/ and every notebook under strict nbval (log: {work}/pytest.log)")
     exit_code = run_suite(python, work / "failures.jsonl", work / "pytest.log", options.workers)
     direct = {name_of(name) for name in names}
-    rows = versions(pins(ROOT / "requirements" / "dev.txt"), installed(python), direct)
+    rows = versions(pins(ROOT / "requirements" / "maintainer.txt"), installed(python), direct)
     rows = [row for row in rows if row.name not in {"playground", "pip"}]
     failures = read_failures(work / "failures.jsonl")
     version = subprocess.run(

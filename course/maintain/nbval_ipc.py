@@ -10,7 +10,8 @@ three at a time: over TCP 4 of 780 starts failed (each time "Address already in 
 died, 1 never answered); over IPC 0 of 780.
 
 Over IPC (Unix sockets in a private folder) there is no port to race for, so every kernel that
-nbval starts with this plugin loaded uses IPC. The notebooks run exactly as before.
+nbval starts with this plugin loaded uses IPC where zmq has it (``zmq.has("ipc")``: Linux and
+macOS), and nbval's TCP kernels elsewhere. The notebooks run exactly as before.
 """
 
 import atexit
@@ -20,8 +21,11 @@ import uuid
 from pathlib import Path
 
 import nbval.kernel
+import zmq
 from jupyter_client.manager import KernelManager
 from traitlets import default
+
+IPC = bool(zmq.has("ipc"))
 
 _SOCKETS = Path(tempfile.mkdtemp(prefix="nbval-kernels-"))
 atexit.register(shutil.rmtree, _SOCKETS, ignore_errors=True)
@@ -32,10 +36,12 @@ class IpcKernelManager(KernelManager):
 
     @default("transport")
     def _default_transport(self) -> str:
-        return "ipc"
+        return "ipc" if IPC else "tcp"
 
     @default("ip")
     def _default_ip(self) -> str:
+        if not IPC:  # pragma: no cover - Windows
+            return "127.0.0.1"
         return str(_SOCKETS / uuid.uuid4().hex[:12])  # socket files: <ip>-<n>
 
 

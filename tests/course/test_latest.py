@@ -36,8 +36,10 @@ def test_requirements_are_every_name_pyproject_gives_without_versions(tmp_path: 
         '[project]\nname = "playground"\n'
         'dependencies = ["fastapi>=0.100", "pydantic[email]", "uvicorn"]\n'
         "[project.optional-dependencies]\n"
-        'dev = ["pytest==8.0", "playground[site]", "Asyncpg", "uvicorn"]\n'
-        'site = ["sphinx", "myst_nb"]\nprod = ["uvicorn[standard]"]\n'
+        'prod = ["uvicorn[standard]"]\n'
+        "[dependency-groups]\n"
+        'learner = ["pytest==8.0", "playground[postgres]", "Asyncpg", "uvicorn"]\n'
+        'maintainer = [{include-group = "site"}]\nsite = ["sphinx", "myst_nb"]\n'
     )
     assert latest.requirements(pyproject) == [
         "asyncpg",
@@ -53,7 +55,8 @@ def test_requirements_are_every_name_pyproject_gives_without_versions(tmp_path: 
 def test_the_projects_requirements_cover_its_pins() -> None:
     names = {latest.name_of(name) for name in latest.requirements(ROOT / "pyproject.toml")}
     assert {"fastapi", "pydantic", "sqlalchemy", "httpx", "nbval", "sphinx"} <= names
-    assert names <= set(latest.pins(ROOT / "requirements" / "dev.txt"))
+    assert {"mypy", "jupyterlab", "uv"} <= names  # the maintainer's group and the learner's
+    assert names <= set(latest.pins(ROOT / "requirements" / "maintainer.txt"))
 
 
 def test_versions_put_the_direct_dependencies_first_and_mark_what_moved() -> None:
