@@ -41,5 +41,6 @@ def test_a_learner_runs_all_answers_saves_and_updates(tmp_path: Path) -> None:
     assert "raise UserNotFound()" in run.outputs["after update: workspace cell"]
     assert "(A sentence the course added.)" in run.outputs["after update: first cell"]
     assert _status() == before  # learning changed nothing in the checkout
+    assert run.stuck_restarts <= 1  # JupyterLab's own hang, recovered once by a reload
     steps = {step.what: step.seconds for step in run.steps}
-    assert sum(steps.values()) < 150, steps
+    assert sum(steps.values()) < 240, steps
