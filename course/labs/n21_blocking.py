@@ -31,6 +31,7 @@ import httpx
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from course.counters import count_calls
 from course.labs import n07_timeline as timeline
 
 ROOT = Path(__file__).parents[2]  # the project: pyproject.toml, playground/, tests/
@@ -188,12 +189,15 @@ class Wave:
     tokens: int  # the limiter's total tokens while they ran
     busy: int  # the most threads busy at once
     waiting: int  # the most calls waiting for a token at once
+    late: int  # calls that began only after another had ended: a second wave (or more)
 
 
 async def threads_at_once(calls: int, *, delay: float) -> Wave:
     """``calls`` × ``time.sleep(delay)`` through ``run_in_threadpool`` (what FastAPI does with a
     ``def`` route or dependency), all at once, on the running loop's default limiter; the
-    limiter is looked at every 5 ms meanwhile. The pool's threads are started first (as in a
+    limiter is looked at every 5 ms meanwhile, and each sleep notes in its thread when it began
+    and ended (``late``: how many began after the first had ended). The pool's threads are
+    started first (as in a
     server that has been running), and the garbage collector waits, so that neither starting
     threads nor a collection under load blurs the waves."""
     limiter = anyio.to_thread.current_default_thread_limiter()
@@ -204,8 +208,15 @@ async def threads_at_once(calls: int, *, delay: float) -> Wave:
 
 
 async def _waves(limiter: anyio.CapacityLimiter, calls: int, delay: float) -> Wave:
+    spans: list[tuple[float, float]] = []  # (began, ended) of each sleep, in its thread
+
+    def sleep() -> None:
+        began = time.perf_counter()
+        time.sleep(delay)
+        spans.append((began, time.perf_counter()))
+
     started = time.perf_counter()
-    sleeps = asyncio.gather(*(run_in_threadpool(time.sleep, delay) for _ in range(calls)))
+    sleeps = asyncio.gather(*(run_in_threadpool(sleep) for _ in range(calls)))
     busy = waiting = 0
     while not sleeps.done():
         stats = limiter.statistics()
@@ -213,7 +224,9 @@ async def _waves(limiter: anyio.CapacityLimiter, calls: int, delay: float) -> Wa
         await asyncio.wait([sleeps], timeout=0.005)
     await sleeps
     wall = time.perf_counter() - started
-    return Wave(wall, int(limiter.total_tokens), busy, waiting)
+    first_end = min(ended for _, ended in spans)
+    late = sum(began >= first_end for began, _ in spans)
+    return Wave(wall, int(limiter.total_tokens), busy, waiting, late)
 
 
 def where() -> str:
@@ -223,6 +236,15 @@ def where() -> str:
     except RuntimeError:
         return "thread"
     return "loop"
+
+
+async def thread_hops(call: Callable[[], Awaitable[Any]], *, calls: int = 10) -> float:
+    """Thread round trips per ``await call()``: calls to ``anyio.to_thread.run_sync``, which
+    ``run_in_threadpool`` (FastAPI's way with a ``def`` route or dependency) goes through."""
+    with count_calls(anyio.to_thread, "run_sync") as hops:
+        for _ in range(calls):
+            await call()
+    return hops.calls / calls
 
 
 async def per_call(

@@ -1,7 +1,10 @@
+import asyncio
 import logging
+import time
 
 import anyio.to_thread
 import pytest
+from starlette.concurrency import run_in_threadpool
 
 import course
 from course.labs import n21_blocking as blocking_lab
@@ -13,7 +16,7 @@ async def test_debug_mode_flags_only_the_blocking_route(
     delay = pg.settings.PING_DELAY_SECONDS
     paths = ["/pings/terrible", "/pings/perfect"]
     with caplog.at_level(logging.DEBUG, logger="asyncio"):
-        flags = await blocking_lab.slow_callbacks(pg.app, paths, threshold=delay / 2, n=2)
+        flags = await blocking_lab.slow_callbacks(pg.app, paths, threshold=0.75 * delay, n=2)
     assert [flag.task for flag in flags["/pings/terrible"]] == ["GET /pings/terrible"] * 2
     assert all(flag.seconds >= 0.9 * delay for flag in flags["/pings/terrible"])
     assert flags["/pings/perfect"] == []
@@ -45,10 +48,26 @@ async def test_threads_at_once_queues_past_the_tokens() -> None:
     limiter.total_tokens = 4
     try:
         wave = await blocking_lab.threads_at_once(8, delay=0.05)
+        limiter.total_tokens = 8
+        one_wave = await blocking_lab.threads_at_once(8, delay=0.2)
     finally:
         limiter.total_tokens = previous
-    assert (wave.tokens, wave.busy, wave.waiting) == (4, 4, 4)
+    assert (wave.tokens, wave.busy, wave.waiting, wave.late) == (4, 4, 4, 4)
     assert wave.wall >= 1.8 * 0.05
+    assert (one_wave.tokens, one_wave.busy, one_wave.waiting, one_wave.late) == (8, 8, 0, 0)
+
+
+async def test_thread_hops_counts_round_trips_to_a_worker_thread() -> None:
+    async def two_hops() -> None:
+        await run_in_threadpool(time.sleep, 0)
+        await anyio.to_thread.run_sync(time.sleep, 0)
+
+    async def on_the_loop() -> None:
+        await asyncio.sleep(0)
+
+    assert await blocking_lab.thread_hops(two_hops, calls=3) == 2
+    assert await blocking_lab.thread_hops(on_the_loop) == 0
+    assert anyio.to_thread.run_sync.__module__ == "anyio.to_thread"  # put back
 
 
 async def test_where_and_per_call() -> None:
