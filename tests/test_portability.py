@@ -42,15 +42,15 @@ ALLOWED = {
         "lesson 22 stops huey's consumer gracefully (the running task completes), which is what "
         "it teaches; huey's Windows stop is CTRL_BREAK_EVENT to a new process group: not ported"
     ),
-    ("course/maintain/lab_check.py", "os.killpg"): (
+    ("course/maintain/lab_server.py", "os.killpg"): (
         "the maintainer's browser test of the learner's loop (make test on Linux CI) stops "
         "JupyterLab and its kernels as one process group; no learner runs it"
     ),
-    ("course/maintain/lab_check.py", "signal.SIGKILL"): (
+    ("course/maintain/lab_server.py", "signal.SIGKILL"): (
         "the maintainer's browser test of the learner's loop (make test on Linux CI) stops "
         "JupyterLab and its kernels as one process group; no learner runs it"
     ),
-    ("course/maintain/lab_check.py", "start_new_session="): (
+    ("course/maintain/lab_server.py", "start_new_session="): (
         "the maintainer's browser test of the learner's loop (make test on Linux CI) stops "
         "JupyterLab and its kernels as one process group; no learner runs it"
     ),
