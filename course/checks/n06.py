@@ -75,9 +75,11 @@ def _mixed() -> Made:
     return app, expected, {group: "group", member: "member", file: "file"}
 
 
-def _show(found: dict[str, set[str]]) -> str:
-    """A dict of sets, in an order that does not change from run to run."""
-    return "{" + ", ".join(f"{k!r}: {sorted(v)}" for k, v in sorted(found.items())) + "}"
+def _show(found: dict[str, set[str]], labels: dict[str, str]) -> str:
+    """A dict of sets, in an order that does not change from run to run (sorted by what the
+    keys read like once this run's random names are masked)."""
+    keys = sorted(found, key=lambda key: _masked(key, labels))
+    return "{" + ", ".join(f"{k!r}: {sorted(found[k])}" for k in keys) + "}"
 
 
 def _masked(text: str, labels: dict[str, str]) -> str:
@@ -91,12 +93,14 @@ def _masked(text: str, labels: dict[str, str]) -> str:
 def _compare(finder: Finder, made: Made) -> None:
     app, expected, labels = made
     try:
-        _judge(finder, app, expected)
+        _judge(finder, app, expected, labels)
     except AssertionError as exc:
         raise AssertionError(_masked(str(exc), labels)) from None
 
 
-def _judge(finder: Finder, app: FastAPI, expected: dict[str, set[str]]) -> None:
+def _judge(
+    finder: Finder, app: FastAPI, expected: dict[str, set[str]], labels: dict[str, str]
+) -> None:
     got = answered(finder)(app)
     assert got is not None, "your function returned None: end it with `return problems`"
     assert isinstance(got, dict), f"expected a dict, got {type(got).__name__}"
@@ -108,8 +112,8 @@ def _judge(finder: Finder, app: FastAPI, expected: dict[str, set[str]]) -> None:
         if set(v) - expected.get(k, set())
     }
     missed = {k: v - set(got.get(k, ())) for k, v in expected.items() if v - set(got.get(k, ()))}
-    wrong = [f"these are read by someone: {_show(read)}"] if read else []
-    wrong += [f"missed {_show(missed)}"] if missed else []
+    wrong = [f"these are read by someone: {_show(read, labels)}"] if read else []
+    wrong += [f"missed {_show(missed, labels)}"] if missed else []
     assert not wrong, "; ".join(wrong)
 
 
