@@ -1,6 +1,7 @@
 """Notebook 16's exercise: the upload-complete check with a sync SDK, off the event loop."""
 
 import asyncio
+import random
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -9,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from course import probes
-from course.exercises import Check, answered
+from course.exercises import Check, Unanswered, answered
 from course.labs import n07_timeline as timeline
 from playground.aws.schemas import StoredObject
 
@@ -24,17 +25,48 @@ def _head(key: str) -> StoredObject | None:
     return _BUCKET.get(key)
 
 
+async def _ask(is_uploaded: IsUploaded, head: Head, key: str, size: int) -> bool:
+    try:
+        got: bool = answered(await is_uploaded(head, key, size))
+    except AttributeError as exc:
+        if "'coroutine'" not in str(exc):
+            raise
+        raise AssertionError(
+            f"{exc}: run_in_threadpool(...) gives a coroutine; await it for head's answer"
+        ) from None
+    return got
+
+
+async def _works(is_uploaded: IsUploaded) -> None:
+    """The first check names what is wrong with an answer that fails; the others only say so."""
+    try:
+        await _ask(is_uploaded, _head, "a/hello.txt", 5)
+    except Unanswered:
+        raise
+    except Exception:
+        raise Unanswered("is_uploaded fails: see the first check") from None
+
+
 def is_uploaded(is_uploaded: IsUploaded, *, delay: float, n: int) -> list[Check]:
     """Checks for ``is_uploaded(head, key, size)``: its answers, where ``head`` ran, and ``n``
     calls at once against a ``head`` that blocks for ``delay`` seconds, with ``/health`` probed."""
 
     async def answers() -> None:
+        unseen_size = random.randint(6, 9999)  # an object the learner cannot foresee
+        unseen = f"u/{random.randint(100, 999)}.bin"
+        stored = StoredObject(size=unseen_size, content_type="application/octet-stream")
+        bucket = {**_BUCKET, unseen: stored}
+
+        def head(asked: str) -> StoredObject | None:
+            return bucket.get(asked)
+
         for key, size, expected in [
             ("a/hello.txt", 5, True),
-            ("a/hello.txt", 4, False),
+            (unseen, unseen_size, True),
+            (unseen, unseen_size - 1, False),
             ("a/missing.txt", 5, False),
         ]:
-            got = answered(await is_uploaded(_head, key, size))
+            got = await _ask(is_uploaded, head, key, size)
             assert got is expected, f"is_uploaded(head, {key!r}, {size}) gave {got!r}"
 
     async def thread() -> None:
@@ -44,7 +76,8 @@ def is_uploaded(is_uploaded: IsUploaded, *, delay: float, n: int) -> list[Check]
             seen.append(threading.get_ident())
             return _head(key)
 
-        answered(await is_uploaded(head, "a/hello.txt", 5))
+        await _works(is_uploaded)
+        await is_uploaded(head, "a/hello.txt", 5)
         assert seen, "head was never called"
         assert threading.get_ident() not in seen, "head ran on the event loop's own thread"
 
@@ -70,6 +103,7 @@ def is_uploaded(is_uploaded: IsUploaded, *, delay: float, n: int) -> list[Check]
     measured: dict[str, float] = {}
 
     async def burst() -> dict[str, float]:
+        await _works(is_uploaded)
         if not measured:
             async with probes.client(app) as client:
                 with timeline.gc_paused():

@@ -1,5 +1,7 @@
 """Notebook 17's exercise: a public profile route that never leaks a private column."""
 
+import secrets
+
 from fastapi import APIRouter, FastAPI
 
 import course
@@ -17,21 +19,29 @@ def public_profile(router: APIRouter, pg: course.Playground) -> list[course.Chec
         side.include_router(course.answered(router))
         return side
 
-    async def body() -> dict[str, object]:
-        ada = await pg.user("ada")
+    async def body() -> tuple[dict[str, object], dict[str, object]]:
+        """The answer for a user the learner cannot foresee, and what it should say."""
+        someone = await pg.user(f"u{secrets.token_hex(4)}")
         async with probes.client(app()) as client:
-            response = await client.get(f"/people/{ada.id}")
+            response = await client.get(f"/people/{someone.id}")
         assert response.status_code == 200, f"got HTTP {response.status_code}"
         answer: dict[str, object] = response.json()
-        return answer
+        expected: dict[str, object] = {
+            "id": str(someone.id),
+            "username": someone.username,
+            "first_name": someone.username.capitalize(),
+        }
+        return answer, expected
 
     async def no_secret() -> None:
-        leaked = {"password_hash", "email"} & set(await body())
+        answer, _ = await body()
+        leaked = {"password_hash", "email"} & set(answer)
         assert not leaked, f"the answer carries {sorted(leaked)}"
 
     async def exactly() -> None:
-        keys = set(await body())
-        assert keys == FIELDS, f"fields: {sorted(keys)}"
+        answer, expected = await body()
+        assert set(answer) == FIELDS, f"fields: {sorted(answer)}"
+        assert answer == expected, f"for user {expected['username']} it answered {answer}"
 
     def documented() -> None:
         schema = app().openapi()
@@ -48,7 +58,7 @@ def public_profile(router: APIRouter, pg: course.Playground) -> list[course.Chec
             no_secret,
         ),
         course.Check(
-            "the answer has exactly id, username, first_name",
+            "the answer has exactly id, username, first_name: the asked user's",
             "PublicUser declares id, username and first_name only",
             exactly,
         ),

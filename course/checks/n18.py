@@ -1,5 +1,6 @@
 """Notebook 18's exercise: a dependency that maps a domain ``ValueError`` to a clean 400."""
 
+import random
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated, Any
@@ -46,9 +47,10 @@ def mapped_sort(dependency: Callable[..., Any], pg: course.Playground) -> list[c
         assert not logs, f"the server logged an unhandled error: {logs}"
 
     async def one_shape() -> None:
-        response, _ = await _get(dependency, pg, "likes:desc")
-        expected = {"detail": "unknown sort field 'likes'", "code": "INVALID_SORT"}
-        assert response.json() == expected, f"got {response.json()}"
+        field = random.choice(["likes", "views", "score", "rank"]) + str(random.randint(2, 99))
+        response, _ = await _get(dependency, pg, f"{field}:desc")  # a field the learner can't see
+        expected = {"detail": f"unknown sort field '{field}'", "code": "INVALID_SORT"}
+        assert response.json() == expected, f"?sort={field}:desc gave {response.json()}"
 
     return [
         course.Check(

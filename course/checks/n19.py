@@ -1,5 +1,6 @@
 """Notebook 19's exercise: per-user totals in one SELECT, equal to the N+1 reference's rows."""
 
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ BUSY, IDLE = "writer3", "reader0"
 @dataclass(frozen=True)
 class _Answer:
     rows: list[sql_lab.AuthorStats]
-    statements: int
+    statements: list[str]
     reference: list[sql_lab.AuthorStats]
 
     def row(self, rows: list[sql_lab.AuthorStats], username: str) -> sql_lab.AuthorStats | None:
@@ -37,18 +38,38 @@ def one_query(author_stats: AuthorStatsFn, pg: course.Playground) -> list[course
                     rows = list(await learner(session))
             async with pg.app.state.sessionmaker() as session:
                 reference = await sql_lab.author_stats_reference(session)
-            answers.append(_Answer(rows, sql.count, reference))
+            answers.append(_Answer(rows, sql.statements, reference))
         return answers[0]
 
     async def one_statement() -> None:
         got = await answer()
-        assert got.statements == 1, f"it sent {got.statements} statements"
+        assert len(got.statements) == 1, f"it sent {len(got.statements)} statements"
+
+    async def in_sql() -> None:
+        got = await answer()
+        assert got.statements, "it sent no statement"
+        sent = " ".join(got.statements).lower()
+        missing = [part for part in ("count(", "avg(", "group by") if part not in sent]
+        assert not missing, (
+            f"no {', '.join(missing)} in the SQL it sent: the counting and averaging happened "
+            "in Python, after the database sent every joined row"
+        )
 
     async def same_rows() -> None:
         got = await answer()
         assert sql_lab.same(got.rows, got.reference), (
             f"{len(got.rows)} rows, the reference has {len(got.reference)}; "
             f"first difference: {_first_difference(got)}"
+        )
+        posts = random.randint(POSTS + 5, 2 * POSTS)  # a second seed the learner cannot see
+        await sql_lab.seed(pg, posts=posts)
+        async with pg.app.state.sessionmaker() as session:
+            again = list(await author_stats(session))
+        async with pg.app.state.sessionmaker() as session:
+            reference = await sql_lab.author_stats_reference(session)
+        second = _Answer(again, [], reference)
+        assert sql_lab.same(again, reference), (
+            f"with {posts} posts instead of {POSTS}: first difference: {_first_difference(second)}"
         )
 
     async def no_fan_out() -> None:
@@ -76,7 +97,12 @@ def one_query(author_stats: AuthorStatsFn, pg: course.Playground) -> list[course
             one_statement,
         ),
         course.Check(
-            "the same rows as the N+1 reference, ordered by username",
+            "count and avg computed in SQL (GROUP BY), not in Python",
+            "func.count(...), func.avg(...) and .group_by(AuthUser.id, AuthUser.username)",
+            in_sql,
+        ),
+        course.Check(
+            "the same rows as the N+1 reference, ordered by username (on two seeds)",
             "return [sql_lab.AuthorStats.model_validate(row._mapping) for row in rows]",
             same_rows,
         ),

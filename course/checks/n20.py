@@ -1,5 +1,6 @@
 """Notebook 20's exercise: a context manager that makes the app see a known user, then undoes it."""
 
+import inspect
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -8,10 +9,12 @@ from typing import Any
 from fastapi import FastAPI
 
 import course
+from course.exercises import Unanswered
 from playground.domains.notifications import dependencies as notifications_dependencies
 
 SignedInAs = Callable[[FastAPI, course.User], AbstractContextManager[Any]]
 ME = "/auth/users/me"
+BLOCK_HINT = "a generator function with one yield, decorated with @contextmanager"
 
 
 class _Boom(Exception):
@@ -49,22 +52,52 @@ def _names(state: tuple[int, str | None]) -> str:
     return f"HTTP {status}" + (f" as {username}" if username else "")
 
 
+def _not_a_block(made: object) -> str | None:
+    """Why ``made`` cannot stand in a ``with`` statement, or None if it can."""
+    if hasattr(made, "__enter__") and hasattr(made, "__exit__"):
+        return None
+    if inspect.isgenerator(made):
+        return "signed_in_as(app, user) gave a generator, not a context manager"
+    return f"signed_in_as(app, user) gave {made!r}, not a context manager"
+
+
 def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Check]:
     """``signed_in_as(app, user)`` makes every route see ``user`` without a token, in the
-    block only; whatever ``app.dependency_overrides`` held before comes back, even on errors."""
+    block only; whatever ``app.dependency_overrides`` held before comes back, even on errors.
+
+    One mistake, one ✘: an answer that is no context manager gets one check that says so."""
+    learner, calls = signed_in_as, [0]
+
+    def block(app: FastAPI, user: course.User) -> AbstractContextManager[Any]:
+        made: AbstractContextManager[Any] = course.answered(learner)(app, user)
+        why = _not_a_block(made)
+        if why and calls[0] == 0:
+            raise AssertionError(f"{why}: {BLOCK_HINT}")
+        if why:
+            raise Unanswered("signed_in_as is not a context manager yet: see the first check")
+        return made
+
+    async def a_block() -> None:
+        _, bob = await users()
+        with _restored(pg.app):
+            why = _not_a_block(course.answered(learner)(pg.app, bob))
+        assert why is None, why
 
     async def users() -> tuple[course.User, course.User]:
         return await pg.user("ada"), await pg.user("bob")
 
     async def sees_the_user() -> None:
         _, bob = await users()
-        with _restored(pg.app), signed_in_as(pg.app, bob):
-            inside = await _me(pg)
+        try:
+            with _restored(pg.app), block(pg.app, bob):
+                inside = await _me(pg)
+        finally:
+            calls[0] += 1
         assert inside == (200, "bob"), f"GET {ME}, no token, inside the block: {_names(inside)}"
 
     async def behind_active_user() -> None:
         _, bob = await users()
-        with _restored(pg.app), signed_in_as(pg.app, bob):
+        with _restored(pg.app), block(pg.app, bob):
             response = await pg.client.get(f"/users/{bob.id}/emails")
         assert response.status_code == 200, (
             f"GET /users/{{bob's id}}/emails inside the block: HTTP {response.status_code}"
@@ -75,10 +108,12 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
         other = pg.override(notifications_dependencies.get_email_sender, _get_other_sender)
         with _restored(pg.app), other:
             before = dict(pg.app.dependency_overrides)
-            with signed_in_as(pg.app, bob):
+            with block(pg.app, bob):
                 inside = await _me(pg)
             after, left = await _me(pg), dict(pg.app.dependency_overrides)
-        assert inside == (200, "bob"), f"the override never took effect: {_names(inside)}"
+        assert inside == (200, "bob"), (
+            f"the override never took effect ({_names(inside)}): see the first check"
+        )
         assert after[0] == 401, f"after the block, without a token: {_names(after)}"
         assert left == before, (
             f"app.dependency_overrides after the block: {_keys(left)}, before it: {_keys(before)}"
@@ -89,13 +124,15 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
         inside: tuple[int, str | None] = (0, None)
         with _restored(pg.app) as before:
             try:
-                with signed_in_as(pg.app, bob):
+                with block(pg.app, bob):
                     inside = await _me(pg)
                     raise _Boom
             except _Boom:
                 pass
             after, left = await _me(pg), dict(pg.app.dependency_overrides)
-        assert inside == (200, "bob"), f"the override never took effect: {_names(inside)}"
+        assert inside == (200, "bob"), (
+            f"the override never took effect ({_names(inside)}): see the first check"
+        )
         assert after[0] == 401 and left == before, (
             f"after an exception in the block: {_names(after)}, overrides {_keys(left)}"
         )
@@ -103,8 +140,8 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
     async def nested() -> None:
         ada, bob = await users()
         with _restored(pg.app):
-            with signed_in_as(pg.app, ada):
-                with signed_in_as(pg.app, bob):
+            with block(pg.app, ada):
+                with block(pg.app, bob):
                     inner = await _me(pg)
                 outer = await _me(pg)
             after = await _me(pg)
@@ -112,6 +149,10 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
         assert outer == (200, "ada"), f"back in the outer block (ada): {_names(outer)}"
         assert after[0] == 401, f"after both blocks: {_names(after)}"
 
+    if inspect.isgeneratorfunction(learner):  # the @contextmanager forgotten: nothing else runs
+        return [
+            course.Check("signed_in_as(app, user) makes a context manager", BLOCK_HINT, a_block)
+        ]
     return [
         course.Check(
             f"inside the block, GET {ME} without a token answers 200 for the user",

@@ -1,8 +1,11 @@
 """Notebook 21's exercise: a route over a blocking SDK that asyncio's debug mode does not flag."""
 
 import asyncio
+import contextlib
+import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
@@ -27,6 +30,42 @@ def _fetched(rates: blocking_lab.Rates, since: int) -> list[str]:
     return calls
 
 
+@dataclass
+class _Seen:
+    rates: dict[str, float]  # what rates.fetch answers during a check: the learner cannot know
+    finished: int = 0  # calls of rates.fetch that returned
+
+
+@contextlib.contextmanager
+def _unforeseen(rates: blocking_lab.Rates) -> Iterator[_Seen]:
+    """``rates.fetch`` answers a rate the learner cannot know, and counts the calls that
+    finished: a route that answers before its fetch is done (fired and forgotten, or cut off
+    by a timeout) shows."""
+    unknown = random.sample(range(5000, 20000), len(blocking_lab.RATES))
+    fetch = rates.fetch
+    seen = _Seen(
+        {currency: n / 10000 for currency, n in zip(blocking_lab.RATES, unknown, strict=True)}
+    )
+
+    def unforeseen(currency: str) -> float:
+        fetch(currency)
+        seen.finished += 1
+        return seen.rates[currency]
+
+    rates.fetch = unforeseen  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        del rates.fetch
+
+
+def _waited(finished: int, requests: int) -> None:
+    assert finished >= requests, (
+        f"the route answered before rates.fetch finished ({finished} of {requests} done): "
+        "await its result; do not fire it and forget it, or cut it off with a timeout"
+    )
+
+
 def quote_route(quote: Callable[..., Any], rates: blocking_lab.Rates, *, n: int) -> list[Check]:
     """Checks for ``quote(currency)``: its answer, debug mode's silence, ``n`` requests at once."""
     delay = rates.delay
@@ -34,14 +73,21 @@ def quote_route(quote: Callable[..., Any], rates: blocking_lab.Rates, *, n: int)
     async def answers() -> None:
         answered(quote)
         since = len(rates.calls)
-        async with apps.client(_app(quote), raise_errors=False) as client:
-            response = await client.get(PATH, params={"currency": "EUR"})
-        body = response.json() if response.status_code == 200 else response.text
-        if body is None:
-            raise Unanswered("the route returned None")
-        _fetched(rates, since)
-        expected = {"currency": "EUR", "rate": blocking_lab.RATES["EUR"]}
-        assert body == expected, f"HTTP {response.status_code}: {body!r}, not {expected!r}"
+        with _unforeseen(rates) as seen:
+            async with apps.client(_app(quote), raise_errors=False) as client:
+                response = await client.get(PATH, params={"currency": "EUR"})
+            finished = seen.finished  # when the answer came back
+            body = response.json() if response.status_code == 200 else response.text
+            if body is None:
+                raise Unanswered("the route returned None")
+            if not finished:
+                await asyncio.sleep(delay)  # a fetch fired and forgotten shows up by now
+            _fetched(rates, since)
+            _waited(finished, 1)
+        expected = {"currency": "EUR", "rate": seen.rates["EUR"]}
+        assert body == expected, (
+            f"HTTP {response.status_code}: {body!r}, not what rates.fetch returned: {expected!r}"
+        )
 
     async def silent() -> None:
         answered(quote)
@@ -57,11 +103,17 @@ def quote_route(quote: Callable[..., Any], rates: blocking_lab.Rates, *, n: int)
     async def overlap() -> None:
         answered(quote)
         since = len(rates.calls)
-        async with apps.client(_app(quote), raise_errors=False) as client:
-            started = time.perf_counter()
-            await asyncio.gather(*(client.get(PATH, params={"currency": "GBP"}) for _ in range(n)))
-            wall = time.perf_counter() - started
-        ran = _fetched(rates, since)
+        with _unforeseen(rates) as seen:
+            async with apps.client(_app(quote), raise_errors=False) as client:
+                started = time.perf_counter()
+                responses = await asyncio.gather(
+                    *(client.get(PATH, params={"currency": "GBP"}) for _ in range(n))
+                )
+                wall, finished = time.perf_counter() - started, seen.finished
+            ran = _fetched(rates, since)
+            _waited(finished, n)
+        rates_seen = {r.json().get("rate") if r.status_code == 200 else None for r in responses}
+        assert rates_seen == {seen.rates["GBP"]}, f"answered rates {rates_seen}, not rates.fetch's"
         assert len(ran) == n, f"rates.fetch ran {len(ran)} times for {n} requests"
         serial = wall / (n * delay)
         assert serial <= 0.5, f"{n} requests took {serial:.0%} of {n} x delay: serialized"

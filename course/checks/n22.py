@@ -3,7 +3,12 @@
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 import course
+from course.exercises import Unanswered
+from playground.config import describe_validation_error
+from playground.domains.notifications.config import NotificationsConfig
 from playground.domains.notifications.tasks import EmailQueue
 
 SUBJECT = "Welcome aboard"
@@ -34,14 +39,40 @@ async def _run(notifications: dict[str, Any]) -> Outcome:
         return Outcome(response.status_code, str(rows[0][0]) if rows else None, queue, pending)
 
 
+def _known(notifications: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(notifications) - set(NotificationsConfig.model_fields))
+    assert not unknown, (
+        f"no setting named {', '.join(unknown)} (it would be ignored): "
+        f"the settings are {', '.join(NotificationsConfig.model_fields)}"
+    )
+    return notifications
+
+
+def _named(exc: Exception) -> Exception:
+    if isinstance(exc, ValidationError):
+        return AssertionError(describe_validation_error(exc, prefix=""))
+    return exc
+
+
 def welcome_settings(notifications: dict[str, Any]) -> list[course.Check]:
     """The welcome email is kept on a queue (not in the web process) and retried as asked."""
-    outcomes: list[Outcome] = []
+    outcomes: list[Outcome | Exception] = []
 
     async def outcome() -> Outcome:
+        """One playground for all the checks: its outcome, or why it could not run (kept, so a
+        setting it refuses is reported once per check without starting another)."""
         if not outcomes:
-            outcomes.append(await _run(course.answered(notifications)))
-        return outcomes[0]
+            try:
+                outcomes.append(await _run(_known(course.answered(notifications))))
+            except Exception as exc:  # the first check says what; the others point to it
+                outcomes.append(exc)
+                raise _named(exc) from None
+        done = outcomes[0]
+        if isinstance(done, Unanswered):
+            raise done
+        if isinstance(done, Exception):
+            raise Unanswered("no playground runs on these settings: see the first check")
+        return done
 
     async def kept() -> None:
         done = await outcome()

@@ -63,7 +63,7 @@ async def test_the_solution_passes_every_check(
     await course.check(n17.public_profile(solution(), pg))
     assert capsys.readouterr().out.splitlines() == [
         "✔ no password_hash or email in the answer",
-        "✔ the answer has exactly id, username, first_name",
+        "✔ the answer has exactly id, username, first_name: the asked user's",
         "✔ OpenAPI documents the 200 response with those three fields",
     ]
 
@@ -93,6 +93,26 @@ async def test_filtering_by_hand_is_not_documented(
     lines = capsys.readouterr().out.splitlines()
     assert lines[:2] == [
         "✔ no password_hash or email in the answer",
-        "✔ the answer has exactly id, username, first_name",
+        "✔ the answer has exactly id, username, first_name: the asked user's",
     ]
     assert lines[2].startswith("✘ OpenAPI documents the 200 response")
+
+
+def hard_coded() -> APIRouter:  # the notebook's user, whoever is asked for
+    router = APIRouter()
+
+    @router.get("/people/{user_id}", response_model=PublicUser)
+    async def read_person(user_id: uuid.UUID) -> Any:
+        return {"id": user_id, "username": "ada", "first_name": "Ada"}
+
+    return router
+
+
+async def test_a_hard_coded_answer_is_caught(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n17.public_profile(hard_coded(), pg))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "✔ no password_hash or email in the answer"
+    assert lines[1].startswith("✘ the answer has exactly id, username, first_name")
+    assert "it answered {" in lines[1] and "'username': 'ada'" in lines[1]

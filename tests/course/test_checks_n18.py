@@ -86,3 +86,19 @@ def test_the_child_validators_in_process() -> None:
 
     assert errors_child.verdict(errors_child.WithValueError, "long enough") == "accepted"
     assert errors_child.verdict(errors_child.WithValueError, "short").startswith("refused")
+
+
+async def hard_coded(sort: str = "created_at:desc") -> errors_lab.SortOrder:
+    try:
+        return errors_lab.parse_sort(sort)
+    except ValueError:
+        raise InvalidSort("unknown sort field 'likes'") from None  # the notebook's one example
+
+
+async def test_a_hard_coded_message_is_caught(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n18.mapped_sort(hard_coded, pg))
+    lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
+    assert [line[0] for line in lines] == ["✔", "✔", "✘"]
+    assert "'detail': \"unknown sort field 'likes'\"" in lines[2]

@@ -106,7 +106,7 @@ async def test_the_skeleton_fails_every_check(
     out = capsys.readouterr().out
     assert _marks(out) == ["✘"] * 5
     assert "no token, inside the block: HTTP 401" in out
-    assert "the override never took effect: HTTP 401" in out
+    assert "the override never took effect (HTTP 401): see the first check" in out
 
 
 @pytest.mark.parametrize(
@@ -140,3 +140,37 @@ async def test_the_checks_leave_earlier_overrides_in_place(
         await course.check(n20.signed_in(never_removed, pg))
         assert pg.app.dependency_overrides == {notifications_dependencies.get_email_queue: stays}
     capsys.readouterr()
+
+
+def undecorated(app: FastAPI, user: course.User) -> Iterator[None]:  # @contextmanager forgotten
+    app.dependency_overrides[PARSE] = _as(user)
+    try:
+        yield
+    finally:
+        app.dependency_overrides.pop(PARSE)
+
+
+def no_yield(app: FastAPI, user: course.User) -> None:  # sets the override, returns None
+    app.dependency_overrides[PARSE] = _as(user)
+
+
+async def test_a_forgotten_contextmanager_is_one_cross(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n20.signed_in(undecorated, pg))  # type: ignore[arg-type]
+    assert capsys.readouterr().out.splitlines() == [
+        "✘ signed_in_as(app, user) makes a context manager: "
+        "signed_in_as(app, user) gave a generator, not a context manager",
+        "  hint: a generator function with one yield, decorated with @contextmanager",
+    ]
+    assert pg.app.dependency_overrides == {}
+
+
+async def test_no_context_manager_is_named_once(
+    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await course.check(n20.signed_in(no_yield, pg))  # type: ignore[arg-type]
+    out = capsys.readouterr().out
+    assert "gave None, not a context manager: a generator function with one yield" in out
+    assert out.count("see the first check") == 4 and "TypeError" not in out
+    assert pg.app.dependency_overrides == {}

@@ -1,3 +1,5 @@
+import asyncio
+
 import pytest
 from starlette.concurrency import run_in_threadpool
 
@@ -72,4 +74,49 @@ async def test_a_wrong_rate_fails_the_first_check(capsys: pytest.CaptureFixture[
     await course.check(n21.quote_route(quote, rates, n=N)[:1])
     line, _hint = _lines(capsys)
     assert line.startswith("✘ GET /quote?currency=EUR answers the EUR rate")
-    assert "1.27" in line
+    assert "not what rates.fetch returned: {'currency': 'EUR'" in line
+
+
+async def test_a_fetch_fired_and_forgotten_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    rates = blocking_lab.Rates(delay=DELAY)
+
+    async def quote(currency: str = "EUR") -> dict[str, object]:
+        asyncio.get_running_loop().run_in_executor(None, rates.fetch, currency)
+        return {"currency": currency, "rate": blocking_lab.RATES[currency]}
+
+    await course.check(n21.quote_route(quote, rates, n=N))
+    await asyncio.sleep(2 * DELAY)  # the forgotten fetches end before the next test
+    lines = [line for line in _lines(capsys) if line.startswith("✘")]
+    assert lines[0].startswith("✘ GET /quote?currency=EUR answers the EUR rate")
+    assert "answered before rates.fetch finished (0 of 1 done)" in lines[0]
+    assert "answered before rates.fetch finished" in lines[1]
+
+
+async def test_a_fetch_cut_off_by_a_timeout_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    rates = blocking_lab.Rates(delay=DELAY)
+
+    async def quote(currency: str = "EUR") -> dict[str, object]:
+        work = asyncio.get_running_loop().run_in_executor(None, rates.fetch, currency)
+        try:
+            rate = await asyncio.wait_for(asyncio.shield(work), 0.05)
+        except TimeoutError:
+            rate = blocking_lab.RATES[currency]
+        return {"currency": currency, "rate": rate}
+
+    await course.check(n21.quote_route(quote, rates, n=N))
+    await asyncio.sleep(2 * DELAY)
+    lines = [line for line in _lines(capsys) if line.startswith("✘")]
+    assert len(lines) == 2 and all("answered before rates.fetch finished" in x for x in lines)
+
+
+async def test_a_hard_coded_rate_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    rates = blocking_lab.Rates(delay=DELAY)
+
+    def quote(currency: str = "EUR") -> dict[str, object]:
+        rates.fetch(currency)
+        return {"currency": currency, "rate": blocking_lab.RATES[currency]}  # the table's rate
+
+    await course.check(n21.quote_route(quote, rates, n=N))
+    lines = [line for line in _lines(capsys) if line.startswith("✘")]
+    assert "not what rates.fetch returned" in lines[0]
+    assert "not rates.fetch's" in lines[1]
