@@ -41,6 +41,8 @@ def jupyterlab(workspace: Path, lessons: Path, settings: Path) -> Iterator[str]:
         "COURSE_LESSONS": str(lessons),
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
     }
+    # A learner's JupyterLab: the lessons run on SQLite, even inside `make test-postgres`.
+    env.pop("PLAYGROUND_TEST_DATABASE_URL", None)
     log = (workspace.parent / "lab.log").open("w")
     arguments = ["--no-browser", f"--port={port}", f"--IdentityProvider.token={TOKEN}"]
     process = subprocess.Popen(
