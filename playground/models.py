@@ -1,9 +1,15 @@
 """The project-wide pydantic base: one place for serialization rules."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_serializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+)
 from pydantic_core import to_jsonable_python
 
 
@@ -52,3 +58,15 @@ class CustomModel(BaseModel):
     def serializable_dict(self, **kwargs: Any) -> dict[str, Any]:
         """A dict that ``json.dumps`` accepts, with the same rules as the API's responses."""
         return self.model_dump(mode="json", **kwargs)
+
+
+def _refuse_nul(value: str) -> str:
+    # PostgreSQL's text cannot hold U+0000 (asyncpg refuses it: a 500), SQLite stores it: the
+    # same input must get the same answer on both, a 422 before any SQL.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL (U+0000) characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_refuse_nul)]
+"""Every text field a client sends: a ``str`` without NUL characters."""
