@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     SerializerFunctionWrapHandler,
+    StringConstraints,
     field_serializer,
 )
 from pydantic_core import to_jsonable_python
@@ -60,13 +60,9 @@ class CustomModel(BaseModel):
         return self.model_dump(mode="json", **kwargs)
 
 
-def _refuse_nul(value: str) -> str:
-    # PostgreSQL's text cannot hold U+0000 (asyncpg refuses it: a 500), SQLite stores it: the
-    # same input must get the same answer on both, a 422 before any SQL.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL (U+0000) characters")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_refuse_nul)]
+# PostgreSQL's text cannot hold U+0000 (asyncpg refuses it: a 500) and SQLite stores it: the
+# same input must get the same answer on both, a 422 before any SQL. A pattern, not a
+# validator function: ``min_length`` and ``max_length`` keep their string errors, and the
+# OpenAPI document says it.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
 """Every text field a client sends: a ``str`` without NUL characters."""

@@ -56,6 +56,13 @@ async def test_a_rule_on_the_bare_token_lets_an_inactive_user_through(
     assert failed == ["✘ an inactive user: 403 USER_INACTIVE: expected 403 USER_INACTIVE, got 200"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "issue 22: a deactivated user can no longer log in, and the check's second run logs "
+        "its deactivated user in again through pg.user (course/ must make it once)"
+    ),
+)
 async def test_the_checks_can_run_twice(
     pg: course.Playground, capsys: pytest.CaptureFixture[str]
 ) -> None:

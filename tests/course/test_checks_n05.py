@@ -59,6 +59,13 @@ async def test_rereading_the_user_on_the_bare_token_is_caught(
     ]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "issue 22: a deactivated user can no longer log in, and the check's second run logs "
+        "its deactivated user in again through pg.user (course/ must make it once)"
+    ),
+)
 async def test_the_checks_can_run_twice(
     pg: course.Playground, capsys: pytest.CaptureFixture[str]
 ) -> None:

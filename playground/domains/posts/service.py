@@ -1,6 +1,7 @@
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -44,30 +45,36 @@ def summary_query(
 ) -> sa.Select[uuid.UUID, str, datetime, str, int, float | None]:
     """One row per post, newest first: its author's username, review count, average rating.
 
-    With ``limit``, the page of posts is taken first and only its reviews are aggregated: a
-    page costs a page of work, not a pass over every post.
+    With ``limit``, the page of posts is taken first and only its reviews are joined and
+    aggregated: a page costs a page of work, not a pass over every post and review.
     """
-    posts = select(Post.id, Post.title, Post.created_at, Post.author_id).order_by(
-        Post.created_at.desc(), Post.id
-    )
-    if limit is not None or offset:
-        posts = posts.limit(limit).offset(offset)
-    window = posts.subquery("window")
+    if limit is None:
+        posts: Any = Post.__table__
+        group_by: tuple[Any, ...] = (posts.c.id,)  # the key: the other columns follow from it
+    else:
+        posts = (
+            select(Post.id, Post.title, Post.created_at, Post.author_id)
+            .order_by(Post.created_at.desc(), Post.id)
+            .limit(limit)
+            .offset(offset)
+            .subquery("post_page")
+        )
+        group_by = (posts.c.id, posts.c.title, posts.c.created_at)  # a subquery has no key
     return (
         select(
-            window.c.id,
-            window.c.title,
-            window.c.created_at,
+            posts.c.id,
+            posts.c.title,
+            posts.c.created_at,
             auth_models.AuthUser.username.label("author_username"),
             func.count(PostReview.id).label("review_count"),
             # A float average on every database (PostgreSQL's avg of integers is a numeric);
             # NULL when the outer join found no review.
             func.avg(sa.cast(PostReview.rating, sa.Float)).label("average_rating"),
         )
-        .join(auth_models.AuthUser, auth_models.AuthUser.id == window.c.author_id)
-        .outerjoin(PostReview, PostReview.post_id == window.c.id)
-        .group_by(window.c.id, window.c.title, window.c.created_at, auth_models.AuthUser.username)
-        .order_by(window.c.created_at.desc(), window.c.id)
+        .join(auth_models.AuthUser, auth_models.AuthUser.id == posts.c.author_id)
+        .outerjoin(PostReview, PostReview.post_id == posts.c.id)
+        .group_by(*group_by, auth_models.AuthUser.username)
+        .order_by(posts.c.created_at.desc(), posts.c.id)
     )
 
 

@@ -42,7 +42,7 @@ async def test_upload_straight_to_s3_then_complete_then_download(pg_s3: course.P
     assert body["attachment"]["status"] == "pending"
     assert body["upload"]["method"] == "PUT"
     assert not body["upload"]["url"].startswith(course.BASE_URL)  # not through the app
-    assert (await pg.client.get(f"/posts/{post['id']}/attachments")).json() == []
+    assert (await pg.client.get(f"/posts/{post['id']}/attachments")).json()["items"] == []
     await _put(body["upload"], b"hello")
     attachment_id = body["attachment"]["id"]
     done = await pg.client.post(
@@ -50,7 +50,7 @@ async def test_upload_straight_to_s3_then_complete_then_download(pg_s3: course.P
     )
     assert done.status_code == 200, done.text
     assert (done.json()["status"], done.json()["uploaded_at"] is not None) == ("uploaded", True)
-    [listed] = (await pg.client.get(f"/posts/{post['id']}/attachments")).json()
+    [listed] = (await pg.client.get(f"/posts/{post['id']}/attachments")).json()["items"]
     assert (listed["id"], listed["filename"], listed["size"]) == (attachment_id, "notes.txt", 5)
     async with httpx.AsyncClient() as client:
         assert (await client.get(listed["download"]["url"])).content == b"hello"
