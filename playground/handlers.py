@@ -18,6 +18,7 @@ from playground.exceptions import (
     BodyTooLarge,
     PlaygroundError,
 )
+from playground.middleware import SECURITY_HEADERS
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,8 @@ async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     """A bug: logged with its traceback, answered without one."""
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     body = {"detail": "Internal server error", "code": INTERNAL_ERROR}
-    return _render(HTTPStatus.INTERNAL_SERVER_ERROR, body)
+    # Rendered by Starlette's outermost middleware, outside ``SecurityHeaders``: its own copy.
+    return _render(HTTPStatus.INTERNAL_SERVER_ERROR, body, SECURITY_HEADERS)
 
 
 def register_exception_handlers(app: FastAPI) -> None:

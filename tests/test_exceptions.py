@@ -80,6 +80,7 @@ async def test_unexpected_error_is_a_500_without_traceback(client: httpx.AsyncCl
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal server error", "code": "INTERNAL_ERROR"}
     assert "secret" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"  # a 500 carries them too
 
 
 def test_error_responses_groups_codes_by_status() -> None:
