@@ -8,7 +8,7 @@ from playground.auth.constants import MusicBand
 from playground.models import CustomModel, Text
 
 Username = Annotated[
-    Text,
+    str,
     StringConstraints(
         strip_whitespace=True,
         to_lower=True,
