@@ -32,10 +32,10 @@ class AuthConfig(BaseSettings):
     PASSWORD_HASH_CONCURRENCY: int = Field(default=2, ge=1, le=64)
     # Throttles (``limits`` notation, ";" between several): per client address and per
     # username, counted in memory, or in Redis when the email queue's QUEUE_URL is one.
-    LOGIN_RATE_PER_CLIENT: str = "30/minute;300/hour"
-    LOGIN_RATE_PER_USERNAME: str = "10/minute;50/hour"
-    REGISTER_RATE_PER_CLIENT: str = "20/minute;100/hour"
-    REGISTER_RATE_PER_USERNAME: str = "5/minute"
+    LOGIN_RATE_PER_CLIENT: str = "60/minute;600/hour"
+    LOGIN_RATE_PER_USERNAME: str = "20/minute;100/hour"
+    REGISTER_RATE_PER_CLIENT: str = "30/minute;200/hour"
+    REGISTER_RATE_PER_USERNAME: str = "30/minute"
 
     @field_validator(
         "LOGIN_RATE_PER_CLIENT",

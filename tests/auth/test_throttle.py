@@ -68,10 +68,14 @@ async def test_registrations_of_one_username_are_throttled() -> None:
         assert (await pg.register("bob")).status_code == 201
 
 
-def test_the_default_rates_throttle_a_flood() -> None:
-    config = load_auth_config(_env_file=None)
-    assert config.LOGIN_RATE_PER_USERNAME.startswith("10/minute")
-    assert config.REGISTER_RATE_PER_CLIENT.startswith("20/minute")
+async def test_the_default_rates_stop_the_floods_of_the_issue() -> None:
+    """200 wrong passwords for one user, 50 registrations from one client: all were answered."""
+    async with await course.start() as pg:
+        await pg.register("ada")
+        logins = [(await _log_in(pg, "ada")).status_code for _ in range(25)]
+        assert logins == [401] * 20 + [429] * 5
+        registrations = [(await pg.register(f"user{n}")).status_code for n in range(35)]
+        assert registrations == [201] * 29 + [429] * 6  # ada's was the first of 30 a minute
 
 
 def test_a_rate_that_is_not_one_stops_startup() -> None:
