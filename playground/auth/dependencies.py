@@ -25,13 +25,56 @@ def get_password_hasher(request: Request) -> PasswordHasher:
     return hasher
 
 
+AuthConfigDep = Annotated[AuthConfig, Depends(get_auth_config)]
+PasswordHasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
+
+
+def _subject(claims: dict[str, Any]) -> uuid.UUID:
+    sub = claims.get("sub")
+    if not isinstance(sub, str):
+        raise exceptions.InvalidToken()
+    try:
+        return uuid.UUID(sub)
+    except ValueError:
+        raise exceptions.InvalidToken() from None
+
+
+async def parse_jwt_data(
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    session: SessionDep,
+    config: AuthConfigDep,
+) -> JWTData:
+    """Verify the bearer token and load who it speaks for; 401 ``INVALID_TOKEN`` otherwise."""
+    if not token:
+        raise exceptions.InvalidToken("Not authenticated")
+    try:
+        claims = utils.decode_access_token(token, config=config)
+    except jwt.PyJWTError:
+        raise exceptions.InvalidToken() from None
+    token_data = await service.get_token_data(session=session, user_id=_subject(claims))
+    if token_data is None:
+        raise exceptions.InvalidToken()
+    return token_data
+
+
+TokenData = Annotated[JWTData, Depends(parse_jwt_data)]
+
+
+async def valid_active_user(token: TokenData) -> JWTData:
+    """The token's user, if active; 403 ``USER_INACTIVE`` otherwise."""
+    if not token.is_active:
+        raise exceptions.UserInactive()
+    return token
+
+
+ActiveUser = Annotated[JWTData, Depends(valid_active_user)]
+
+
 def get_throttle(request: Request) -> Throttle:
     throttle: Throttle = request.app.state.throttle
     return throttle
 
 
-AuthConfigDep = Annotated[AuthConfig, Depends(get_auth_config)]
-PasswordHasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
 ThrottleDep = Annotated[Throttle, Depends(get_throttle)]
 
 
@@ -76,44 +119,3 @@ async def throttled_registration(
 
 ThrottledLogin = Annotated[LoginForm, Depends(throttled_login)]
 ThrottledRegistration = Annotated[UserCreate, Depends(throttled_registration)]
-
-
-def _subject(claims: dict[str, Any]) -> uuid.UUID:
-    sub = claims.get("sub")
-    if not isinstance(sub, str):
-        raise exceptions.InvalidToken()
-    try:
-        return uuid.UUID(sub)
-    except ValueError:
-        raise exceptions.InvalidToken() from None
-
-
-async def parse_jwt_data(
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-    session: SessionDep,
-    config: AuthConfigDep,
-) -> JWTData:
-    """Verify the bearer token and load who it speaks for; 401 ``INVALID_TOKEN`` otherwise."""
-    if not token:
-        raise exceptions.InvalidToken("Not authenticated")
-    try:
-        claims = utils.decode_access_token(token, config=config)
-    except jwt.PyJWTError:
-        raise exceptions.InvalidToken() from None
-    token_data = await service.get_token_data(session=session, user_id=_subject(claims))
-    if token_data is None:
-        raise exceptions.InvalidToken()
-    return token_data
-
-
-TokenData = Annotated[JWTData, Depends(parse_jwt_data)]
-
-
-async def valid_active_user(token: TokenData) -> JWTData:
-    """The token's user, if active; 403 ``USER_INACTIVE`` otherwise."""
-    if not token.is_active:
-        raise exceptions.UserInactive()
-    return token
-
-
-ActiveUser = Annotated[JWTData, Depends(valid_active_user)]
