@@ -116,7 +116,18 @@ async def test_the_skeleton_fails_every_check(
         (cleared, ["✔", "✔", "✘", "✔", "✘"]),
         (popped_without_finally, ["✔", "✔", "✔", "✘", "✘"]),
         (popped, ["✔", "✔", "✔", "✔", "✘"]),
-        (active_user_only, ["✘", "✔", "✘", "✘", "✘"]),
+        pytest.param(
+            active_user_only,
+            ["✘", "✔", "✘", "✘", "✘"],
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason=(
+                    "issue 22: GET /auth/users/me now chains on ActiveUser, so overriding "
+                    "valid_active_user alone passes the check's /auth/users/me step "
+                    "(course/checks/n20 must probe a route on TokenData alone, or none)"
+                ),
+            ),
+        ),
     ],
 )
 async def test_wrong_answers_fail_where_they_are_wrong(
