@@ -9,11 +9,14 @@ from typing import Any
 from fastapi import FastAPI
 
 import course
+from course import apps
 from course.exercises import Unanswered
+from playground.auth import dependencies as auth_dependencies
 from playground.domains.notifications import dependencies as notifications_dependencies
 
 SignedInAs = Callable[[FastAPI, course.User], AbstractContextManager[Any]]
 ME = "/auth/users/me"
+BARE = "/whoami"  # a route on the bare token (TokenData), on an app of the check's own
 BLOCK_HINT = "a generator function with one yield, decorated with @contextmanager"
 
 
@@ -43,6 +46,25 @@ def _restored(app: FastAPI) -> Iterator[dict[Any, Any]]:
 async def _me(pg: course.Playground) -> tuple[int, str | None]:
     """``GET /auth/users/me`` without a token: the status, and whom it answered for."""
     response = await pg.client.get(ME)
+    username = response.json().get("username") if response.status_code == 200 else None
+    return response.status_code, username
+
+
+def _bare_token_app(pg: course.Playground) -> FastAPI:
+    """An app on the playground's database with one route that takes ``TokenData`` alone: every
+    playground route now stands behind ``ActiveUser``, so only a route like this one tells an
+    override of the chain's root from one of ``valid_active_user``."""
+    app = apps.side_app(pg)
+
+    @app.get(BARE)
+    async def whoami(token: auth_dependencies.TokenData) -> dict[str, str]:
+        return {"username": token.username}
+
+    return app
+
+
+async def _whoami(app: FastAPI) -> tuple[int, str | None]:
+    response = await apps.request(app, "GET", BARE)
     username = response.json().get("username") if response.status_code == 200 else None
     return response.status_code, username
 
@@ -88,12 +110,16 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
 
     async def sees_the_user() -> None:
         _, bob = await users()
+        app = _bare_token_app(pg)
         try:
-            with _restored(pg.app), block(pg.app, bob):
-                inside = await _me(pg)
+            with block(app, bob):
+                inside = await _whoami(app)
         finally:
             calls[0] += 1
-        assert inside == (200, "bob"), f"GET {ME}, no token, inside the block: {_names(inside)}"
+        assert inside == (200, "bob"), (
+            f"GET {BARE} (a route on TokenData alone), no token, inside the block: "
+            f"{_names(inside)}"
+        )
 
     async def behind_active_user() -> None:
         _, bob = await users()
@@ -155,13 +181,14 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
         ]
     return [
         course.Check(
-            f"inside the block, GET {ME} without a token answers 200 for the user",
-            "override auth_dependencies.parse_jwt_data with a function returning JWTData(...)",
+            "inside the block, a route on the bare token (TokenData) answers 200 for the user",
+            "override auth_dependencies.parse_jwt_data (the root of the chain) with a function "
+            "returning JWTData(...), not valid_active_user",
             sees_the_user,
         ),
         course.Check(
             "inside the block, a route behind ActiveUser answers 200 too (GET /users/{id}/emails)",
-            "override parse_jwt_data (the root of the chain), not valid_active_user",
+            "override parse_jwt_data with a function returning JWTData(..., is_active=True)",
             behind_active_user,
         ),
         course.Check(

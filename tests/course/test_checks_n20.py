@@ -90,7 +90,7 @@ async def test_the_solution_passes_every_check(
 ) -> None:
     await course.check(n20.signed_in(solution, pg))
     assert capsys.readouterr().out.splitlines() == [
-        "✔ inside the block, GET /auth/users/me without a token answers 200 for the user",
+        "✔ inside the block, a route on the bare token (TokenData) answers 200 for the user",
         "✔ inside the block, a route behind ActiveUser answers 200 too (GET /users/{id}/emails)",
         "✔ after the block: 401 without a token again, and other overrides are left alone",
         "✔ an exception inside the block still removes the override",
@@ -105,7 +105,7 @@ async def test_the_skeleton_fails_every_check(
     await course.check(n20.signed_in(skeleton, pg))
     out = capsys.readouterr().out
     assert _marks(out) == ["✘"] * 5
-    assert "no token, inside the block: HTTP 401" in out
+    assert "(a route on TokenData alone), no token, inside the block: HTTP 401" in out
     assert "the override never took effect (HTTP 401): see the first check" in out
 
 
@@ -116,18 +116,7 @@ async def test_the_skeleton_fails_every_check(
         (cleared, ["✔", "✔", "✘", "✔", "✘"]),
         (popped_without_finally, ["✔", "✔", "✔", "✘", "✘"]),
         (popped, ["✔", "✔", "✔", "✔", "✘"]),
-        pytest.param(
-            active_user_only,
-            ["✘", "✔", "✘", "✘", "✘"],
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "issue 22: GET /auth/users/me now chains on ActiveUser, so overriding "
-                    "valid_active_user alone passes the check's /auth/users/me step "
-                    "(course/checks/n20 must probe a route on TokenData alone, or none)"
-                ),
-            ),
-        ),
+        (active_user_only, ["✘", "✔", "✔", "✔", "✘"]),  # and it pops, never restores
     ],
 )
 async def test_wrong_answers_fail_where_they_are_wrong(
