@@ -25,13 +25,6 @@ def _status() -> str:
     return done.stdout if done.returncode == 0 else "(no git checkout)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 22: notebook 03's cell 5 asserts GET /posts/{id}/reviews == [] (now a Page), so "
-        "Run All stops there until the notebook is updated; notebooks/ is the integrator's"
-    ),
-)
 def test_a_learner_runs_all_answers_saves_and_updates(tmp_path: Path) -> None:
     if site_check.chromium() is None:
         pytest.skip("Debian's chromium is not installed (make chromium installs it as root)")

@@ -117,8 +117,7 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
         finally:
             calls[0] += 1
         assert inside == (200, "bob"), (
-            f"GET {BARE} (a route on TokenData alone), no token, inside the block: "
-            f"{_names(inside)}"
+            f"GET {BARE} (a route on TokenData alone), no token, inside the block: {_names(inside)}"
         )
 
     async def behind_active_user() -> None:
