@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import course
-from playground.auth.config import load_auth_config
+from playground.auth.config import AuthConfig, load_auth_config
 from playground.config import SettingsError
 from playground.throttling import MEMORY, Throttle, storage_uri
 from tests.helpers import assert_error, deactivate
@@ -70,7 +70,8 @@ async def test_registrations_of_one_username_are_throttled() -> None:
 
 async def test_the_default_rates_stop_the_floods_of_the_issue() -> None:
     """200 wrong passwords for one user, 50 registrations from one client: all were answered."""
-    async with await course.start() as pg:
+    defaults = {name: AuthConfig.model_fields[name].default for name in course.ROOMY_THROTTLES}
+    async with await course.start(auth=defaults) as pg:
         await pg.register("ada")
         logins = [(await _log_in(pg, "ada")).status_code for _ in range(25)]
         assert logins == [401] * 20 + [429] * 5
