@@ -172,7 +172,7 @@ def paginated_route(route: Callable[..., Any]) -> list[Check]:
 def _same_page(
     page: dict[str, Any], ids: list[str], *, limit: int, offset: int, asked: str
 ) -> None:
-    got = [item.get("id") for item in page["items"] if isinstance(item, dict)]
+    got = [str(item.get("id")) for item in page["items"] if isinstance(item, dict)]
     expected = ids[offset : offset + limit]
     assert len(got) <= limit, f"{asked}: {len(got)} items, more than the limit"
     if got != expected:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from IPython.display import Markdown
 
 JSON = {"Content-Type": "application/json"}
+AnySelect = sa.Select[*tuple[Any, ...]]  # a SELECT of any columns
 
 
 def registration(**raw: str) -> bytes:
@@ -134,7 +135,7 @@ async def argon2_overlap(hasher: PasswordHasher, *, logins: int) -> AsyncIterato
                 return
             await asyncio.sleep(0.001)
 
-    argon2.verify = counted  # type: ignore[method-assign]
+    argon2.verify = counted  # type: ignore[method-assign,assignment]
     watcher = asyncio.create_task(watch())
     try:
         yield overlap
@@ -183,7 +184,7 @@ async def selects(engine: AsyncEngine) -> AsyncIterator[list[Selected]]:
             found.append(Selected(" ".join(statement.split()), rows))
 
 
-async def rows_aggregated(engine: AsyncEngine, query: sa.Select[Any]) -> int:
+async def rows_aggregated(engine: AsyncEngine, query: AnySelect) -> int:
     """How many joined rows ``query``'s ``GROUP BY`` reads: its FROM and joins, counted,
     with no grouping, ordering or outer LIMIT (a LIMIT inside a subquery stays)."""
     joined = (
@@ -195,11 +196,6 @@ async def rows_aggregated(engine: AsyncEngine, query: sa.Select[Any]) -> int:
     )
     async with engine.connect() as connection:
         return int((await connection.execute(joined)).scalar_one())
-
-
-def one_line(query: sa.Select[Any], engine: AsyncEngine) -> str:
-    """``query`` compiled for the engine's database, on one line."""
-    return " ".join(str(query.compile(engine.sync_engine)).split())
 
 
 # ------------------------------------------------------------------------------ the route table
@@ -252,13 +248,10 @@ def pages(app: FastAPI) -> dict[str, int | None]:
         model = route.response_model
         if not (isinstance(model, type) and issubclass(model, Page)):
             continue
-        limit = next(
-            (param for param in _query_params(route.dependant) if param.name == "limit"), None
-        )
-        bounds = [] if limit is None else limit.field_info.metadata
-        maximums = [bound.le for bound in bounds if isinstance(bound, annotated_types.Le)]
-        maximum = maximums[0] if maximums else None
-        found[f"{','.join(sorted(route.methods or ()))} {path}"] = maximum
+        limits = [param for param in _query_params(route.dependant) if param.name == "limit"]
+        bounds = limits[0].field_info.metadata if limits else []
+        maximums: list[Any] = [b.le for b in bounds if isinstance(b, annotated_types.Le)]
+        found[f"{','.join(sorted(route.methods or ()))} {path}"] = maximums[0] if maximums else None
     return found
 
 
@@ -291,7 +284,7 @@ def definition(module: ModuleType, name: str) -> "Markdown":
     return Markdown(f"```python\n# {module.__name__}, line {start + 1}\n{block}\n```")  # type: ignore[no-untyped-call]
 
 
-def outline(query: sa.Select[Any]) -> str:
+def outline(query: AnySelect) -> str:
     """``query`` as SQLite would run it, its values inlined, one clause a line, each subquery
     indented inside its parentheses."""
     text = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))

@@ -77,9 +77,9 @@ async def unbounded_limit(
     return Page(items=_items(posts), total=total, limit=limit, offset=offset)
 
 
-async def skeleton(
+async def skeleton(  # type: ignore[empty-body]
     user_id: uuid.UUID, page: PageParamsDep, session: SessionDep
-) -> Page[PostResponse]:  # type: ignore[empty-body]
+) -> Page[PostResponse]:
     """The user's posts, newest first, a page at a time."""
     ...
 
