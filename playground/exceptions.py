@@ -97,3 +97,11 @@ class TooManyRequests(PlaygroundError):
     def __init__(self, *, retry_after: int, detail: str | None = None) -> None:
         super().__init__(detail)
         self.extra_headers = {"Retry-After": str(retry_after)}
+
+
+class NotReady(ServiceUnavailable):
+    """A system this process needs (the database, the queue) is down or too slow to answer:
+    the process is alive but should get no traffic (``GET /health/ready``)."""
+
+    code = "NOT_READY"
+    detail = "Not ready"

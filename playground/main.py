@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from playground import syllabus, throttling
+from playground import readiness, syllabus, throttling
 from playground.auth import utils as auth_utils
 from playground.auth.config import AuthConfig, load_auth_config
 from playground.auth.router import router as auth_router
@@ -32,10 +32,11 @@ from playground.domains.pings.router import router as pings_router
 from playground.domains.post_attachments.router import router as post_attachments_router
 from playground.domains.posts.router import router as posts_router
 from playground.domains.profiles.router import router as profiles_router
+from playground.exceptions import NotReady
 from playground.handlers import register_exception_handlers
-from playground.middleware import BodyLimit, SecurityHeaders
+from playground.middleware import BodyLimit, ProcessHeader, SecurityHeaders
 from playground.models import CustomModel
-from playground.openapi import document_validation_errors
+from playground.openapi import document_validation_errors, error_responses
 
 logger = logging.getLogger(__name__)
 
@@ -106,10 +107,16 @@ def create_app(
         app.state.email_queue = notifications_tasks.make_queue(notifications_config)
 
     app.state.throttle = throttling.Throttle(throttling.storage_uri(notifications_config.QUEUE_URL))
+    # What GET /health/ready asks: the database, and the queue's Redis when emails go there.
+    app.state.readiness_probes = {"database": readiness.database(engine)}
+    if app.state.email_queue is not None and notifications_config.QUEUE_URL.startswith("redis"):
+        app.state.readiness_probes["queue"] = readiness.redis(notifications_config.QUEUE_URL)
 
     register_exception_handlers(app)
     document_validation_errors(app)
     app.add_middleware(BodyLimit, max_body_bytes=settings.MAX_BODY_BYTES)
+    if not settings.ENVIRONMENT.is_deployed:
+        app.add_middleware(ProcessHeader)  # which worker answered: lesson 25 reads it
     app.add_middleware(SecurityHeaders)  # added last: the outermost, it sees every answer
     routers = [
         auth_router,
@@ -137,8 +144,19 @@ def create_app(
         summary="Liveness",
     )
     async def health() -> Health:
-        """The app is up; which environment and version."""
+        """The app is up; which environment and version. Liveness: no I/O, nothing asked."""
         return Health(environment=settings.ENVIRONMENT.value, version=settings.APP_VERSION)
+
+    @app.get(
+        "/health/ready",
+        tags=["meta"],
+        summary="Readiness",
+        responses=error_responses(NotReady),
+    )
+    async def ready(request: Request) -> readiness.Readiness:
+        """Ready for traffic: the database, and the queue's Redis when emails go there, each
+        answered within ``READY_TIMEOUT_SECONDS``; 503 ``NOT_READY`` naming what is down."""
+        return await readiness.check(request.app.state.readiness_probes)
 
     return app
 

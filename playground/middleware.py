@@ -1,6 +1,7 @@
-"""Pure ASGI middleware: the request body limit and the security headers."""
+"""Pure ASGI middleware: the request body limit, the security headers, the process header."""
 
 import json
+import os
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -103,3 +104,25 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ProcessHeader:
+    """``X-Process-Id``: which process answered, for a reader of several workers' answers.
+
+    Added in local and test only: a deployment tells the world nothing about its hosts.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_pid(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["X-Process-Id"] = str(os.getpid())
+            await send(message)
+
+        await self.app(scope, receive, send_with_pid)
