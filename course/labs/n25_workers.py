@@ -19,14 +19,18 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from course import local_s3
+from course import apps, local_s3
 from course.sandbox import DEFAULT_PASSWORD, FAST_HASHING, Playground
 from course.server import captured_logs
 from playground import migrations
+from playground.config import Settings
 from playground.database import create_engine
+from playground.domains.notifications.config import NotificationsConfig
+from playground.main import create_app
 
 APP = "playground.main:app"
 PROCESS_HEADER = "x-process-id"
@@ -53,6 +57,19 @@ _LOG_CONFIG = {
         "alembic": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }
+# uvicorn's own command line (``uvicorn.main.main``), with a watchdog: a kernel that is killed
+# runs no exit handler and cannot stop its server, so the server stops itself (SIGTERM: the
+# graceful way) once the process that started it is gone.
+_WATCHED = """
+import os, signal, sys, threading, time
+def watch(parent=os.getppid()):
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    signal.raise_signal(signal.SIGTERM)
+threading.Thread(target=watch, daemon=True).start()
+from uvicorn.main import main
+main()
+"""
 _LINE = re.compile(r"^(\d+) (\w+) ([\w.]+): (.*)$")
 
 
@@ -89,6 +106,14 @@ class Workers:
         """The lines whose message matches ``pattern`` (a regular expression)."""
         return [line for line in self.lines() if re.search(pattern, line.message)]
 
+    def told(self, pid: int) -> list[str]:
+        """What one process logged at INFO (uvicorn's own lines, not TRACE), pids as ``[pid]``."""
+        return [
+            re.sub(r"\[\d+\]", "[pid]", line.message)
+            for line in self.lines()
+            if line.pid == pid and line.level == "INFO"
+        ]
+
     def said_by_each(self, pattern: str) -> dict[int, Line]:
         """The first line matching ``pattern`` of each process that logged one."""
         first: dict[int, Line] = {}
@@ -105,11 +130,9 @@ class Workers:
         return self.names.get(int(pid), f"process {pid}")
 
     def shown_command(self) -> str:
-        """The command, without this run's port and folder."""
+        """uvicorn's command line as it was given, without this run's port."""
         port = self.base_url.rsplit(":", 1)[1]
-        words = ["uvicorn" if word == "uvicorn" else word for word in self.command[2:]]
-        shown = " ".join(words).replace(port, "PORT").replace(str(self.folder), ".")
-        return f"python -m {shown}"
+        return " ".join(["uvicorn", *self.command[3:]]).replace(port, "PORT")
 
     async def started(self, within: float = 60.0) -> list[int]:
         """Wait until every worker has finished its start-up (the log says so); their pids."""
@@ -216,15 +239,16 @@ def _free_port() -> int:
 
 def start(database: Path, *, workers: int = 2) -> Workers:
     """``uvicorn playground.main:app --workers N`` on this database, on a free port, in its own
-    folder (no ``.env`` there), its log in ``server.log``. A server this lab started before is
-    stopped first (a cell can run again). Returns at once: ``await server.started()`` waits."""
+    folder (no ``.env`` there), its log in ``server.log``; it stops itself if this process dies.
+    A server this lab started before is stopped first (a cell can run again). Returns at once:
+    ``await server.started()`` waits."""
     for earlier in list(_RUNNING):
         earlier.stop()
         _RUNNING.remove(earlier)
     folder = database.parent
     (folder / "log.json").write_text(json.dumps(_LOG_CONFIG))
     port = _free_port()
-    command = [sys.executable, "-m", "uvicorn", APP, "--workers", str(workers)]
+    command = [sys.executable, "-c", _WATCHED, APP, "--workers", str(workers)]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-config", "log.json"]
     command += ["--timeout-graceful-shutdown", str(GRACE_SECONDS), "--no-access-log"]
     command += ["--log-level", "trace"]
@@ -273,14 +297,20 @@ async def _reached_the_app(server: Workers, path: str, since: int) -> Line:
     raise RuntimeError(f"no request for {path} reached the app")
 
 
-async def _sleeping(server: Workers, client: httpx.AsyncClient) -> "asyncio.Task[httpx.Response]":
+@dataclass(frozen=True)
+class _Sleep:
+    task: "asyncio.Task[httpx.Response]"
+    reached: Line  # uvicorn's TRACE line: the request reached the app
+
+
+async def _sleeping(server: Workers, client: httpx.AsyncClient) -> _Sleep:
     """``GET /pings/terrible`` on ``client``, returned once its worker is inside the route
     (and past the route's one thread-pool hop, its settings): that worker's loop sleeps."""
     since = len(server.lines())
     terrible = asyncio.create_task(client.get("/pings/terrible"))
-    await _reached_the_app(server, "/pings/terrible", since)
+    reached = await _reached_the_app(server, "/pings/terrible", since)
     await asyncio.sleep(0.1)
-    return terrible
+    return _Sleep(terrible, reached)
 
 
 @dataclass(frozen=True)
@@ -289,33 +319,50 @@ class Blocked:
 
     blocked: int  # the worker that answered the blocking request
     status: int
-    meanwhile: list[int]  # who answered each GET /health sent on a new connection meanwhile
+    sent: int  # GET /health sent on new connections, one after another, until it answered
+    during: list[int]  # the workers whose app took one of them while the other slept
 
 
 async def while_blocked(server: Workers, client: httpx.AsyncClient) -> Blocked:
     """Block ``client``'s worker in ``/pings/terrible``; meanwhile ``GET /health`` on new
-    connections, one after another, until the blocking request has its answer."""
-    terrible = await _sleeping(server, client)
-    meanwhile: list[int] = []
-    while not terrible.done():
-        meanwhile.append(worker_of(await on_new_connection(server, "/health")))
-    response = await terrible
-    return Blocked(worker_of(response), response.status_code, meanwhile)
+    connections, one after another, until the blocking request has its answer. Which worker
+    took which while the loop slept is read from the log: between the blocking request's
+    arrival and its response, in the order the processes wrote their lines."""
+    sleep = await _sleeping(server, client)
+    sent = 0
+    while not sleep.task.done():
+        await on_new_connection(server, "/health")
+        sent += 1
+    response = await sleep.task
+    lines = server.lines()
+    start = lines.index(sleep.reached)
+    asgi = re.search(r"ASGI \[(\d+)\]", sleep.reached.message)
+    woke = re.compile(rf"ASGI \[{asgi[1] if asgi else ''}\] Send .*http\.response\.start")
+    end = next(
+        n
+        for n in range(start, len(lines))
+        if lines[n].pid == sleep.reached.pid and woke.search(lines[n].message)
+    )
+    health = re.compile(r"Started scope=.*'path': '/health'")
+    during = [line.pid for line in lines[start:end] if health.search(line.message)]
+    return Blocked(worker_of(response), response.status_code, sent, during)
 
 
 @asynccontextmanager
 async def pinned_elsewhere(
-    server: Workers, busy: httpx.AsyncClient
+    server: Workers, busy: httpx.AsyncClient, attempts: int = 3
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A pinned client that another worker than ``busy``'s answers: its connection is opened
-    while ``busy``'s worker sleeps in ``/pings/terrible`` (a sleeping loop accepts nothing)."""
-    terrible = await _sleeping(server, busy)
-    async with pinned(server) as other:
-        first = await other.get("/health")
-        sleeper = worker_of(await terrible)
-        if worker_of(first) == sleeper:
-            raise RuntimeError("the sleeping worker accepted a connection")
-        yield other
+    while ``busy``'s worker sleeps in ``/pings/terrible`` (a sleeping loop accepts nothing).
+    Tried again if the sleeper had woken up before the connection came (a loaded machine)."""
+    for _ in range(attempts):
+        sleep = await _sleeping(server, busy)
+        async with pinned(server) as other:
+            first = worker_of(await other.get("/health"))
+            if first != worker_of(await sleep.task):
+                yield other
+                return
+    raise RuntimeError(f"no connection reached another worker in {attempts} tries")
 
 
 async def log_in(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
@@ -328,6 +375,33 @@ def nobody() -> str:
 
 
 WRONG_PASSWORD = DEFAULT_PASSWORD + "-not"
+
+
+# ------------------------------------------------------------------------------ readiness
+
+
+@asynccontextmanager
+async def variant(
+    pg: Playground,
+    *,
+    settings: dict[str, Any] | None = None,
+    notifications: dict[str, Any] | None = None,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An in-process client on the playground's app built anew with these settings changed
+    (no lifespan: ``/health`` and ``/health/ready`` need none); its engine closed afterwards."""
+    app = create_app(
+        Settings(_env_file=None, **{**pg.settings.model_dump(), **(settings or {})}),
+        pg.auth_config,
+        pg.aws_config,
+        NotificationsConfig(
+            _env_file=None, **{**pg.notifications_config.model_dump(), **(notifications or {})}
+        ),
+    )
+    try:
+        async with apps.client(app) as client:
+            yield client
+    finally:
+        await app.state.engine.dispose()
 
 
 # ------------------------------------------------------------------------------ shutdown
