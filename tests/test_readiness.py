@@ -3,6 +3,7 @@ Redis when emails go there), each outside system asked with a bound: a 503, neve
 
 import asyncio
 import os
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -33,6 +34,11 @@ async def gone(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         yield client
     await app.state.engine.dispose()
+    # aiosqlite stops a connection that failed to open in its own thread, then hands the result
+    # to this loop: wait for those threads while the loop still runs (not after it closed).
+    for thread in threading.enumerate():
+        if thread.name.endswith("(_connection_worker_thread)"):
+            await asyncio.to_thread(thread.join, 10)
 
 
 async def test_ready_when_the_database_answers(pg: course.Playground) -> None:

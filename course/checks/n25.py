@@ -2,8 +2,9 @@
 
 import asyncio
 import random
+import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from playground.database import create_engine
 from playground.handlers import register_exception_handlers
 
 PATH = "/ready"
-TIMEOUT = 0.3  # the exercise's: the longest a probe may wait for the database
+TIMEOUT = 0.5  # the exercise's: the longest a probe may wait for the database
 BOUND = 4 * TIMEOUT  # the check's: an answer later than this is a hung probe
 UP, GONE, HANGS = "a database that answers", "a database that is not there", "a database that hangs"
 
@@ -28,11 +29,27 @@ async def _never_soon() -> aiosqlite.Connection:
     return await aiosqlite.connect(":memory:")
 
 
-def _engine(kind: str, folder: Path) -> AsyncEngine:
+def _not_there(path: Path) -> Callable[[], Awaitable[aiosqlite.Connection]]:
+    """SQLite's own answer for a file in a folder that is not there, given at once: asked in
+    the event loop, not in a new aiosqlite thread that a busy machine may start late (a late
+    error would look like a hang to a route that waits TIMEOUT)."""
+
+    async def connect() -> aiosqlite.Connection:
+        sqlite3.connect(path).close()  # raises OperationalError: unable to open database file
+        return await aiosqlite.connect(path)
+
+    return connect
+
+
+async def _engine(kind: str, folder: Path) -> AsyncEngine:
     if kind == UP:
-        return create_engine(f"sqlite+aiosqlite:///{folder / 'playground.db'}")
-    if kind == GONE:  # a folder that does not exist: SQLite cannot open (or create) the file
-        return create_engine(f"sqlite+aiosqlite:///{folder / 'unmounted' / 'playground.db'}")
+        engine = create_engine(f"sqlite+aiosqlite:///{folder / 'playground.db'}")
+        async with engine.connect():  # a connection in the pool: SELECT 1 takes one thread hop
+            pass
+        return engine
+    if kind == GONE:
+        missing = folder / "unmounted" / "playground.db"
+        return create_async_engine("sqlite+aiosqlite://", async_creator=_not_there(missing))
     return create_async_engine("sqlite+aiosqlite://", async_creator=_never_soon)
 
 
@@ -45,7 +62,7 @@ async def _asked(route: Callable[..., Any], *kinds: str) -> dict[str, httpx.Resp
         for kind in random.sample(kinds, len(kinds)):
             app = apps.side_app()
             register_exception_handlers(app)
-            app.state.engine = _engine(kind, Path(folder))
+            app.state.engine = await _engine(kind, Path(folder))
             app.get(PATH)(route)
             try:
                 async with apps.client(app, raise_errors=False) as client:
