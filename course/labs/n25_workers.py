@@ -2,7 +2,9 @@
 log read line by line (each line carries the pid that wrote it), and clients pinned to a worker.
 
 The server is left running across cells, as a second terminal would be, and is always stopped:
-by ``stop()``, by ``start()`` of a new one, and when the kernel exits.
+by ``stop()``, by ``start()`` of a new one, when the kernel exits, and by itself when the kernel
+was killed (a watchdog thread in the server; POSIX: it watches its parent pid). SIGTERM is a
+POSIX stop; on Windows uvicorn's supervisor wants CTRL_BREAK_EVENT: not ported.
 """
 
 import asyncio
