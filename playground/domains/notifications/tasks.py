@@ -1,20 +1,25 @@
 """The email queue: huey, on SQLite in the course and on Redis in production.
 
 The web process writes the outbox row and enqueues its id; ``make worker`` (huey's consumer,
-another process: ``huey_consumer playground.domains.notifications.tasks.queue``) sends it,
-retrying with back-off. Both build the queue here, so both know the task by the same name.
+another process: ``python -m playground.domains.notifications.worker``) sends it, retrying with
+back-off. Both build the queue here, so both know the tasks by the same names. The queue is a
+way to reach a worker quickly, not the record: a row lost on its way (a worker killed mid-send,
+a Redis restarted empty) is found in the outbox and put on the queue again, every minute.
 """
 
 import asyncio
 import importlib
+import logging
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
-from huey import Huey, SqliteHuey
+from huey import Huey, SqliteHuey, crontab
 from huey.api import Task
 
+from playground import observability
 from playground.config import load_settings
 from playground.database import create_engine, create_sessionmaker
 from playground.domains.notifications import service
@@ -22,6 +27,26 @@ from playground.domains.notifications.config import NotificationsConfig, load_no
 
 QUEUE_NAME = "playground-notifications"
 SEND_EMAIL = "notifications.send_email"
+REDELIVER_STALLED = "notifications.redeliver_stalled"
+
+logger = logging.getLogger(__name__)
+# A Redis that does not answer is a bounded wait, in the web process and in the worker alike
+# (the worker's blocking read waits 1 s, under the read timeout).
+REDIS_CONNECT_TIMEOUT_SECONDS = 2.0
+REDIS_READ_TIMEOUT_SECONDS = 5.0
+
+
+class _RequestIdInLogs:
+    """A huey that logs a task's lines (huey's own included) with the id of the request that
+    queued it."""
+
+    def execute(self, task: Task, timestamp: Any = None) -> Any:
+        with observability.bound_request_id((task.kwargs or {}).get("request_id")):
+            return super().execute(task, timestamp)  # type: ignore[misc]
+
+
+class _SqliteQueue(_RequestIdInLogs, SqliteHuey):  # type: ignore[misc]
+    pass
 
 
 @dataclass(frozen=True)
@@ -29,20 +54,32 @@ class EmailQueue:
     huey: Huey
     send: Any  # huey's TaskWrapper: calling it enqueues one send
 
-    def enqueue(self, email_id: uuid.UUID) -> None:
+    def enqueue(self, email_id: uuid.UUID, *, request_id: str | None = None) -> None:
         """Put one outbox row on the queue (blocking I/O: call it from a thread)."""
-        self.send(str(email_id))
+        self.send(str(email_id), request_id=request_id)
+
+
+def _huey(config: NotificationsConfig) -> Huey:
+    if config.QUEUE_URL.startswith("redis://"):
+        from huey import RedisHuey  # needs the redis client: the prod extra
+        from redis import ConnectionPool
+
+        class _RedisQueue(_RequestIdInLogs, RedisHuey):  # type: ignore[misc]
+            pass
+
+        pool = ConnectionPool.from_url(
+            config.QUEUE_URL,
+            socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_READ_TIMEOUT_SECONDS,
+        )
+        return _RedisQueue(QUEUE_NAME, connection_pool=pool, results=False)
+    path = config.QUEUE_URL.removeprefix("sqlite:///")
+    return _SqliteQueue(QUEUE_NAME, filename=path, results=False)
 
 
 def make_queue(config: NotificationsConfig) -> EmailQueue:
-    """The queue named by ``QUEUE_URL``, with the send task registered on it."""
-    if config.QUEUE_URL.startswith("redis://"):
-        from huey import RedisHuey  # needs the redis client: the prod extra
-
-        huey: Huey = RedisHuey(QUEUE_NAME, url=config.QUEUE_URL, results=False)
-    else:
-        path = config.QUEUE_URL.removeprefix("sqlite:///")
-        huey = SqliteHuey(QUEUE_NAME, filename=path, results=False)
+    """The queue named by ``QUEUE_URL``, with the send and redelivery tasks registered on it."""
+    huey = _huey(config)
     send = huey.task(
         retries=config.SEND_RETRIES,
         retry_delay=config.RETRY_DELAY_SECONDS,
@@ -50,7 +87,19 @@ def make_queue(config: NotificationsConfig) -> EmailQueue:
         context=True,
         name=SEND_EMAIL,
     )(_send_email)
-    return EmailQueue(huey=huey, send=send)
+    queue = EmailQueue(huey=huey, send=send)
+
+    def redeliver_stalled() -> int:
+        """In the worker, once a minute: rows lost on their way go on the queue again."""
+        emails = asyncio.run(_stalled(timedelta(seconds=config.REDELIVER_AFTER_SECONDS)))
+        for email_id, request_id in emails:
+            with observability.bound_request_id(request_id):
+                logger.warning("email %s was lost on its way; queued again", email_id)
+                queue.enqueue(email_id, request_id=request_id)
+        return len(emails)
+
+    huey.periodic_task(crontab(), name=REDELIVER_STALLED)(redeliver_stalled)
+    return queue
 
 
 @cache
@@ -60,8 +109,11 @@ def _sender(path: str) -> service.EmailSender:
     return sender
 
 
-def _send_email(email_id: str, task: Task) -> None:
-    """In the worker: send one outbox row. Raising hands it back to huey for a retry."""
+def _send_email(email_id: str, task: Task, request_id: str | None = None) -> None:
+    """In the worker: send one outbox row. Raising hands it back to huey for a retry.
+
+    ``request_id`` is only for the log lines (bound by the queue while the task runs).
+    """
     config = load_notifications_config()
     asyncio.run(
         _send(uuid.UUID(email_id), sender=_sender(config.SENDER), last_try=task.retries == 0)
@@ -77,6 +129,16 @@ async def _send(email_id: uuid.UUID, *, sender: service.EmailSender, last_try: b
             email_id=email_id,
             last_try=last_try,
         )
+    finally:
+        await engine.dispose()
+
+
+async def _stalled(after: timedelta) -> list[tuple[uuid.UUID, str | None]]:
+    engine = create_engine(load_settings().DATABASE_URL)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            emails = await service.stalled(session=session, after=after)
+            return [(email.id, email.request_id) for email in emails]
     finally:
         await engine.dispose()
 
