@@ -19,8 +19,8 @@ from typing import Any
 from fastapi import FastAPI
 from opentelemetry import metrics, trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.instrumentation.sqlalchemy import __version__ as sqlalchemy_otel_version
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+from opentelemetry.instrumentation.sqlalchemy.version import __version__ as sqlalchemy_otel
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -128,8 +128,8 @@ def add_tracing(app: FastAPI, engine: AsyncEngine, provider: TracerProvider) -> 
     # The instrumentation's per-engine tracer: ``SQLAlchemyInstrumentor().instrument()`` would
     # also patch ``create_engine`` for the whole process, and only once.
     meter = metrics.NoOpMeterProvider().get_meter("opentelemetry.instrumentation.sqlalchemy")
-    EngineTracer(
-        provider.get_tracer("opentelemetry.instrumentation.sqlalchemy", sqlalchemy_otel_version),
+    EngineTracer(  # type: ignore[no-untyped-call]
+        provider.get_tracer("opentelemetry.instrumentation.sqlalchemy", sqlalchemy_otel),
         engine.sync_engine,
         meter.create_up_down_counter("db.client.connections.usage"),
     )

@@ -40,7 +40,7 @@ SEND_SECONDS = 0.02  # a mail API's round trip: a worker is busy when it is kill
 EMAILS = 1_000
 USERS = 10
 RATE = 60.0  # requests started per second, over both apps
-CONCURRENCY = 32
+CONCURRENCY = 16
 CLIENT_TIMEOUT = 10.0  # above the app's 5 s wait to enqueue: a hang shows as a timeout
 KILL_WORKER_AT = 300  # answers so far when one worker gets SIGKILL ...
 WORKER_DOWN_FOR = 2.0  # ... and the seconds before it is started again
@@ -80,6 +80,7 @@ class Figures:
     accepted: int = 0  # 202
     refused: int = 0  # 503 QUEUE_UNAVAILABLE
     other: list[str] = field(default_factory=list)  # anything else: status and code, or error
+    median: float = 0.0  # seconds to answer
     slowest: float = 0.0
     delivered: int = 0  # distinct emails in the mailbox
     duplicates: int = 0  # deliveries beyond the first of an email
@@ -104,7 +105,8 @@ class Figures:
         return "\n".join(
             [
                 f"requests: {self.requests}, 202: {self.accepted}, 503: {self.refused}, "
-                f"other: {len(self.other)}, slowest answer: {self.slowest:.2f} s",
+                f"other: {len(self.other)}; answered in {self.median:.2f} s (median), "
+                f"{self.slowest:.2f} s at most",
                 f"delivered: {self.delivered}, duplicates: {self.duplicates}, "
                 f"503'd but delivered: {self.delivered_refused}, "
                 f"outbox: {dict(sorted(self.outbox.items()))}, drained {drained} after the load",
@@ -363,7 +365,8 @@ class Run:
             for a in self.answers
             if a.status not in (202, 503) or (a.status == 503 and a.code != "QUEUE_UNAVAILABLE")
         ]
-        f.slowest = max(a.ended - a.started for a in self.answers)
+        seconds = sorted(a.ended - a.started for a in self.answers)
+        f.median, f.slowest = seconds[len(seconds) // 2], seconds[-1]
         stopping, up = self.outage
         f.refused_outside_outage = sum(
             a.status == 503 and (a.ended < stopping or a.started > up) for a in self.answers
