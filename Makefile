@@ -190,9 +190,10 @@ serve: migrate
 	PLAYGROUND_AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) PLAYGROUND_AWS_CREATE_BUCKET=true \
 	$(BIN)/fastapi $(if $(DEV),dev,run) --host 127.0.0.1 --port $(PORT)
 
-# The email queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue).
+# The email queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue):
+# huey's, logging JSON lines through logging.ini.
 worker: migrate
-	$(BIN)/huey_consumer playground.domains.notifications.tasks.queue -w 2 -k thread
+	$(BIN)/python -m playground.worker -w 2 -k thread --log-config logging.ini
 
 # A benchmark, not a test: writes BENCHMARKS.md from one run. The load generator is wrk
 # (Debian package wrk), installed when missing and running as root.

@@ -9,6 +9,7 @@ thread's (Starlette copies the context into its thread pool), and a queued task'
 """
 
 import logging
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -16,15 +17,16 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from fastapi import FastAPI
-from opentelemetry import metrics, trace
+from fastapi import FastAPI, Response
+from opentelemetry import metrics as otel_metrics
+from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.instrumentation.sqlalchemy.version import __version__ as sqlalchemy_otel
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from prometheus_client import CollectorRegistry
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from prometheus_fastapi_instrumentator import Instrumentator
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -93,12 +95,26 @@ class JsonFormatter(_JsonFormatter):
             log_data["trace_id"] = trace.format_trace_id(span.trace_id)
 
 
+def scraped(registry: CollectorRegistry) -> bytes:
+    """The registry in Prometheus' text format; with ``PROMETHEUS_MULTIPROC_DIR`` set (several
+    worker processes), every process's counts from that folder instead."""
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return generate_latest(registry)
+
+
 def add_metrics(app: FastAPI) -> CollectorRegistry:
     """Count and time every request by route template (``/users/{user_id}/email``, not one
     label per id) and serve them at ``/metrics``; one registry per app."""
     registry = CollectorRegistry()
-    instrumentator = Instrumentator(registry=registry, excluded_handlers=["/metrics"])
-    instrumentator.instrument(app).expose(app, include_in_schema=False)
+    Instrumentator(registry=registry, excluded_handlers=["/metrics"]).instrument(app)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:  # a def: rendering the registry is CPU work, off the loop
+        """The counters, for Prometheus to scrape."""
+        return Response(scraped(registry), media_type=CONTENT_TYPE_LATEST)
+
     return registry
 
 
@@ -121,13 +137,13 @@ def add_tracing(app: FastAPI, engine: AsyncEngine, provider: TracerProvider) -> 
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=provider,
-        meter_provider=metrics.NoOpMeterProvider(),
+        meter_provider=otel_metrics.NoOpMeterProvider(),
         excluded_urls=",".join(UNTRACED_PATHS),
         exclude_spans=["receive", "send"],
     )
     # The instrumentation's per-engine tracer: ``SQLAlchemyInstrumentor().instrument()`` would
     # also patch ``create_engine`` for the whole process, and only once.
-    meter = metrics.NoOpMeterProvider().get_meter("opentelemetry.instrumentation.sqlalchemy")
+    meter = otel_metrics.NoOpMeterProvider().get_meter("opentelemetry.instrumentation.sqlalchemy")
     EngineTracer(  # type: ignore[no-untyped-call]
         provider.get_tracer("opentelemetry.instrumentation.sqlalchemy", sqlalchemy_otel),
         engine.sync_engine,

@@ -3,7 +3,7 @@
 PostgreSQL (the cluster ``.ci/with-postgres`` starts) and Redis (Debian's ``redis-server``, no
 persistence: the outbox is the record, the queue only a way to reach a worker), both on
 loopback; migrations run once; two app processes (uvicorn, ``logging.ini``) and two queue
-workers (``python -m playground.domains.notifications.worker``, two threads each). A bounded
+workers (``python -m playground.worker``, two threads each). A bounded
 load of email requests goes to both apps while one worker is killed with SIGKILL (and started
 again) and Redis is stopped and started again. Then the outbox drains, and the figures say what
 happened to every request.
@@ -213,7 +213,7 @@ class Run:
         _wait_for_port(port, within=30, process=self.processes.start(f"app{index}", command))
 
     def start_worker(self, index: int) -> None:
-        command = [sys.executable, "-m", "playground.domains.notifications.worker"]
+        command = [sys.executable, "-m", "playground.worker"]
         command += ["-w", "2", "-k", "thread", "--log-config", str(ROOT / "logging.ini")]
         self.processes.start(f"worker{index}", command)
 

@@ -22,6 +22,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
 import course
@@ -133,7 +134,7 @@ async def queued(tmp_path: Path) -> AsyncIterator[course.Playground]:
 @contextmanager
 def worker(pg: course.Playground, log: Path, **env: str) -> Iterator[None]:
     """``make worker``'s command (logging.ini's JSON lines) beside the playground."""
-    command = [sys.executable, "-m", "playground.domains.notifications.worker"]
+    command = [sys.executable, "-m", "playground.worker"]
     command += ["-w", "1", "-k", "thread", "-d", "0.05", "-m", "0.2", "--log-config"]
     command += [str(ROOT / "logging.ini")]
     with log.open("wb") as out:
@@ -406,3 +407,34 @@ def test_logging_ini_writes_json_lines_with_the_request_id() -> None:
         ("INFO", "outside", None),
         ("WARNING", "inside 42", "req-1"),
     ]
+
+
+def test_with_a_multiprocess_folder_the_scrape_sums_every_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several worker processes: each writes its counts to ``PROMETHEUS_MULTIPROC_DIR``, and
+    any one of them answers ``/metrics`` with the sum."""
+    script = (
+        "import asyncio, httpx\n"
+        "from playground.main import create_app\n"
+        "async def main():\n"
+        "    transport = httpx.ASGITransport(app=create_app())\n"
+        "    async with httpx.AsyncClient(transport=transport, base_url='http://x') as client:\n"
+        "        for _ in range(3):\n"
+        "            assert (await client.get('/health')).status_code == 200\n"
+        "asyncio.run(main())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAYGROUND_")}
+    env |= {
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "PLAYGROUND_DATABASE_URL": "sqlite+aiosqlite:///:memory:",
+    }
+    for _ in range(2):  # two processes
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    text = observability.scraped(CollectorRegistry()).decode()
+    counts = _samples(text, "http_requests_total")
+    assert counts[(("handler", "/health"), ("method", "GET"), ("status", "2xx"))] == 6.0

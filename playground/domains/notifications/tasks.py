@@ -1,7 +1,7 @@
 """The email queue: huey, on SQLite in the course and on Redis in production.
 
 The web process writes the outbox row and enqueues its id; ``make worker`` (huey's consumer,
-another process: ``python -m playground.domains.notifications.worker``) sends it, retrying with
+another process: ``python -m playground.worker``) sends it, retrying with
 back-off. Both build the queue here, so both know the tasks by the same names. The queue is a
 way to reach a worker quickly, not the record: a row lost on its way (a worker killed mid-send,
 a Redis restarted empty) is found in the outbox and put on the queue again, every minute.

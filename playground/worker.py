@@ -1,6 +1,7 @@
-"""``make worker``: huey's consumer for the email queue, logging as the web app does.
+"""``make worker``: huey's consumer for the email queue, logging as the web app does (a process
+of its own, as ``main`` is the web process's).
 
-    python -m playground.domains.notifications.worker -w 2 -k thread [--log-config FILE]
+    python -m playground.worker -w 2 -k thread [--log-config FILE]
 
 It takes every option of huey's ``huey_consumer`` (``-l``, ``-v`` and ``-q`` aside: the logging
 config decides), and logs through ``logging.ini`` (JSON lines; a task's lines carry the id of
