@@ -46,9 +46,11 @@ class Settings(BaseSettings):
     PING_DELAY_SECONDS: float = Field(default=0.2, ge=0, le=10)
     APP_VERSION: str = __version__  # the package version, unless a deployment says otherwise
     # Observability (playground/observability.py): Prometheus metrics at /metrics, and
-    # OpenTelemetry traces of each request and its SQL, sent over OTLP/HTTP only when an
-    # endpoint is set (a collector's, e.g. http://127.0.0.1:4318/v1/traces; the prod extra).
+    # OpenTelemetry traces of each request and its SQL (off: no spans, and none of their CPU),
+    # sent over OTLP/HTTP only when an endpoint is set (a collector's, e.g.
+    # http://127.0.0.1:4318/v1/traces; the prod extra).
     METRICS: bool = True
+    TRACING: bool = True
     OTLP_ENDPOINT: str | None = Field(default=None, pattern=r"^https?://")
     SERVICE_NAME: str = Field(default="playground", min_length=1, max_length=100)
 

@@ -120,7 +120,13 @@ def create_app(
         version=settings.APP_VERSION,
         otlp_endpoint=settings.OTLP_ENDPOINT,
     )
-    observability.observe(app, engine=engine, provider=provider, with_metrics=settings.METRICS)
+    observability.observe(
+        app,
+        engine=engine,
+        provider=provider,
+        with_metrics=settings.METRICS,
+        with_tracing=settings.TRACING,
+    )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request) -> HTMLResponse:

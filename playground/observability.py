@@ -30,6 +30,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_fastapi_instrumentator import Instrumentator
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.background import BackgroundTask
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -141,6 +142,12 @@ def add_tracing(app: FastAPI, engine: AsyncEngine, provider: TracerProvider) -> 
         excluded_urls=",".join(UNTRACED_PATHS),
         exclude_spans=["receive", "send"],
     )
+    # The instrumentation also patches Starlette's BackgroundTask, process-wide, with the
+    # tracer of the first app it saw: every other app's background spans would go there. A
+    # background task runs inside the request's span anyway (its SQL spans are children of it).
+    original = getattr(BackgroundTask, "_otel_original_call", None)
+    if original is not None:
+        BackgroundTask.__call__ = original  # type: ignore[method-assign]
     # The instrumentation's per-engine tracer: ``SQLAlchemyInstrumentor().instrument()`` would
     # also patch ``create_engine`` for the whole process, and only once.
     meter = otel_metrics.NoOpMeterProvider().get_meter("opentelemetry.instrumentation.sqlalchemy")
@@ -152,12 +159,18 @@ def add_tracing(app: FastAPI, engine: AsyncEngine, provider: TracerProvider) -> 
 
 
 def observe(
-    app: FastAPI, *, engine: AsyncEngine, provider: TracerProvider, with_metrics: bool
+    app: FastAPI,
+    *,
+    engine: AsyncEngine,
+    provider: TracerProvider,
+    with_metrics: bool,
+    with_tracing: bool,
 ) -> None:
     """Request ids, metrics and traces for ``app``; the request id wraps everything else."""
     app.state.tracer_provider = provider
     if with_metrics:
         app.state.metrics_registry = add_metrics(app)
-    add_tracing(app, engine, provider)
+    if with_tracing:
+        add_tracing(app, engine, provider)
     build = app.build_middleware_stack
     app.build_middleware_stack = lambda: RequestIdMiddleware(build())  # type: ignore[method-assign]
