@@ -1,10 +1,10 @@
 """The email queue: huey, on SQLite in the course and on Redis in production.
 
 The web process writes the outbox row and enqueues its id; ``make worker`` (huey's consumer,
-another process: ``python -m playground.worker``) sends it, retrying with
-back-off. Both build the queue here, so both know the tasks by the same names. The queue is a
-way to reach a worker quickly, not the record: a row lost on its way (a worker killed mid-send,
-a Redis restarted empty) is found in the outbox and put on the queue again, every minute.
+another process: ``python -m playground.worker``) sends it, retrying with back-off. Both build
+the queue here, so both know the tasks by the same names. The queue is a way to reach a worker
+quickly, not the record: a row lost on its way (a worker killed mid-send, a Redis restarted
+empty) is found in the outbox and put on the queue again, every minute.
 """
 
 import asyncio
@@ -18,7 +18,9 @@ from datetime import timedelta
 from functools import cache
 from typing import Any, TypeVar
 
-from huey import Huey, SqliteHuey, crontab
+from huey import Huey, crontab
+from huey import RedisHuey as _RedisHuey
+from huey import SqliteHuey as _SqliteHuey
 from huey.api import Task
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -48,8 +50,12 @@ class _RequestIdInLogs:
             return super().execute(task, timestamp)  # type: ignore[misc]
 
 
-class _SqliteQueue(_RequestIdInLogs, SqliteHuey):  # type: ignore[misc]
-    pass
+class SqliteHuey(_RequestIdInLogs, _SqliteHuey):  # type: ignore[misc]
+    """huey's ``SqliteHuey`` (one machine, no server)."""
+
+
+class RedisHuey(_RequestIdInLogs, _RedisHuey):  # type: ignore[misc]
+    """huey's ``RedisHuey`` (several machines; the redis client is in the prod extra)."""
 
 
 @dataclass(frozen=True)
@@ -64,20 +70,16 @@ class EmailQueue:
 
 def _huey(config: NotificationsConfig) -> Huey:
     if config.QUEUE_URL.startswith("redis://"):
-        from huey import RedisHuey  # needs the redis client: the prod extra
         from redis import ConnectionPool
-
-        class _RedisQueue(_RequestIdInLogs, RedisHuey):  # type: ignore[misc]
-            pass
 
         pool = ConnectionPool.from_url(
             config.QUEUE_URL,
             socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
             socket_timeout=REDIS_READ_TIMEOUT_SECONDS,
         )
-        return _RedisQueue(QUEUE_NAME, connection_pool=pool, results=False)
+        return RedisHuey(QUEUE_NAME, connection_pool=pool, results=False)
     path = config.QUEUE_URL.removeprefix("sqlite:///")
-    return _SqliteQueue(QUEUE_NAME, filename=path, results=False)
+    return SqliteHuey(QUEUE_NAME, filename=path, results=False)
 
 
 def make_queue(config: NotificationsConfig) -> EmailQueue:
