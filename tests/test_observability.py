@@ -438,3 +438,11 @@ def test_with_a_multiprocess_folder_the_scrape_sums_every_process(
     text = observability.scraped(CollectorRegistry()).decode()
     counts = _samples(text, "http_requests_total")
     assert counts[(("handler", "/health"), ("method", "GET"), ("status", "2xx"))] == 6.0
+
+
+def test_the_worker_needs_its_logging_config(tmp_path: Path) -> None:
+    from playground import worker
+
+    with pytest.raises(SystemExit) as stopped:
+        worker.main(["-w", "1", "--log-config", str(tmp_path / "missing.ini")])
+    assert stopped.value.code == 2  # optparse's usage error, before any consumer starts
