@@ -13,6 +13,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,6 +25,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import update
 
 import course
 from course.labs.n22_worker import environment
@@ -186,6 +188,8 @@ async def test_a_row_lost_on_its_way_is_found_and_sent_by_the_worker(
     left ``sending``: the worker's sweep (at its start, then every minute) sends both."""
     from course.labs.n22_queue import until
     from playground.domains.notifications import service
+    from playground.domains.notifications.constants import EmailStatus
+    from playground.domains.notifications.models import NotificationEmail
 
     ada = await queued.user("ada")
     async with queued.app.state.sessionmaker() as session:
@@ -193,9 +197,15 @@ async def test_a_row_lost_on_its_way_is_found_and_sent_by_the_worker(
             await service.outbox(
                 session=session, user_id=ada.id, subject=subject, body="b", request_id="req-lost"
             )
-    await queued.sql("UPDATE notification_email SET status = 'sending' WHERE subject = 'stuck'")
-    # REDELIVER_AFTER_SECONDS (300 by default) ago and more
-    await queued.sql("UPDATE notification_email SET updated_at = :t", t="2000-01-01 00:00:00")
+        await session.execute(
+            update(NotificationEmail)
+            .where(NotificationEmail.subject == "stuck")
+            .values(status=EmailStatus.SENDING)
+        )
+        # last changed REDELIVER_AFTER_SECONDS (300 by default) ago and more
+        long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+        await session.execute(update(NotificationEmail).values(updated_at=long_ago))
+        await session.commit()
     log = tmp_path / "worker.log"
     with worker(queued, log):
         assert await until(queued, "lost", "sent") == "sent"
