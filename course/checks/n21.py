@@ -138,7 +138,7 @@ def quote_route(quote: Callable[..., Any], rates: blocking_lab.Rates, *, n: int)
         right,
         quiet,  # a fetch on the loop also serializes the requests below: one mistake, one ✘
         Check(
-            f"{n} requests at once overlap (about 1 x delay, not {n})",
+            f"{n} requests at once overlap (under half of {n} x delay)",
             "blocking calls in worker threads leave the loop free for the other requests",
             overlap,
             needs=quiet,
