@@ -44,10 +44,13 @@ async def create_attachment(
     session: SessionDep,
     storage: StorageDep,
 ) -> AttachmentUpload:
-    """Record the attachment and answer a presigned PUT URL: the bytes go straight to S3."""
+    """Record the attachment and answer a presigned form POST for exactly the declared size
+    and type: the bytes go straight to S3, which enforces both."""
     attachment = await service.create(session=session, post_id=post.id, data=data)
     upload = await storage.presign_upload(
-        key=attachment.object_key, content_type=attachment.content_type
+        key=service.upload_key(attachment),
+        content_type=attachment.content_type,
+        size=attachment.size,
     )
     return AttachmentUpload(attachment=AttachmentResponse.model_validate(attachment), upload=upload)
 
@@ -60,17 +63,16 @@ async def create_attachment(
         *_OWNER_ERRORS,
         exceptions.AttachmentNotFound,
         exceptions.AttachmentNotUploaded,
+        exceptions.AttachmentRejected,
         aws_exceptions.StorageUnavailable,
     ),
 )
 async def complete_attachment(
     attachment: OwnedAttachment, session: SessionDep, storage: StorageDep
 ) -> PostAttachment:
-    """Ask S3 whether the object is there with the declared size, then mark it uploaded."""
-    stored = await storage.stat(key=attachment.object_key)
-    if stored is None or stored.size != attachment.size:
-        raise exceptions.AttachmentNotUploaded()
-    return await service.mark_uploaded(session=session, attachment=attachment)
+    """Ask S3 whether the upload is there with the declared size and type, move it where
+    downloads read it, and mark the attachment uploaded; a file that fails is deleted."""
+    return await service.complete(session=session, storage=storage, attachment=attachment)
 
 
 @router.get(
@@ -85,7 +87,8 @@ async def list_attachments(
     storage: StorageDep,
 ) -> Page[AttachmentDownload]:
     """The uploaded attachments, a page at a time, each with a presigned GET URL that expires
-    (a page's worth of URLs signed, not one per attachment of the post)."""
+    and downloads as a file (a page's worth of URLs signed, not one per attachment of the
+    post). A pending attachment has none: nothing is served before ``complete``."""
     attachments, total = await service.list_uploaded(
         session=session, post_id=post.id, limit=page.limit, offset=page.offset
     )
@@ -93,7 +96,9 @@ async def list_attachments(
         AttachmentDownload.model_validate(
             {
                 **AttachmentResponse.model_validate(attachment).model_dump(),
-                "download": await storage.presign_download(key=attachment.object_key),
+                "download": await storage.presign_download(
+                    key=attachment.object_key, filename=attachment.filename
+                ),
             }
         )
         for attachment in attachments

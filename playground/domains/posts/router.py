@@ -7,6 +7,7 @@ from playground.domains.creators import dependencies as creators_dependencies
 from playground.domains.creators import exceptions as creators_exceptions
 from playground.domains.notifications import dependencies as notifications_dependencies
 from playground.domains.notifications import service as notifications_service
+from playground.domains.post_attachments import dependencies as attachments_dependencies
 from playground.domains.posts import exceptions, service
 from playground.domains.posts.dependencies import OwnedPost, UserPost, ValidPost
 from playground.domains.posts.models import Post, PostReview
@@ -97,9 +98,15 @@ async def update_post(post: OwnedPost, data: PostUpdate, session: SessionDep) ->
     summary="Delete your post",
     responses=error_responses(*_OWNER_ERRORS, exceptions.PostNotFound),
 )
-async def delete_post(post: OwnedPost, session: SessionDep) -> None:
-    """Delete your own post and its reviews."""
+async def delete_post(
+    post: OwnedPost,
+    session: SessionDep,
+    files: attachments_dependencies.PostFilesPurgeDep,
+) -> None:
+    """Delete your own post, its reviews and attachments; their files leave S3 after the
+    answer (a download URL issued before stops working then)."""
     await service.delete(session=session, post=post)
+    await files.post_deleted(post.id)
 
 
 @router.get(
