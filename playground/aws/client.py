@@ -33,11 +33,8 @@ DELETE_BATCH = 1000  # the most keys S3 deletes in one request
 _session: "AioSession | None" = None
 
 
-def _status(exc: Exception) -> int | None:
-    """The HTTP status of S3's error answer (a botocore ``ClientError``)."""
-    response = getattr(exc, "response", {})
-    status: int | None = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return status
+class _Absent(Exception):
+    """S3 answered that what was asked for is not there (or no longer as it was)."""
 
 
 def _expires_at(seconds: int) -> datetime:
@@ -98,31 +95,31 @@ class S3Storage:
         await self._exit_stack.aclose()
         self._client = None
 
-    async def _call(self, operation: str, call: Awaitable[T]) -> T:
-        """Await an SDK call within the configured bound; S3 down or slow is a 503."""
-        from botocore.exceptions import BotoCoreError  # loaded with the client, not the app
+    async def _call(
+        self, operation: str, call: Awaitable[T], *, absent: frozenset[int] = frozenset()
+    ) -> T:
+        """Await an SDK call within the configured bound. An error answer whose status is in
+        ``absent`` raises ``_Absent``; S3 down, slow, or any other error is a 503."""
+        # Loaded with the client, not with the app.
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             async with asyncio.timeout(self._config.CALL_TIMEOUT_SECONDS):
                 return await call
         except (TimeoutError, BotoCoreError) as exc:
             logger.warning("S3 %s failed: %s", operation, type(exc).__name__)
-            raise StorageUnavailable() from None
-
-    def _refused(self, operation: str, exc: Exception) -> StorageUnavailable:
-        """S3 answered with an error the app cannot act on: logged, a 503 for the caller."""
-        logger.warning("S3 %s answered %s", operation, _status(exc))
-        return StorageUnavailable()
+        except ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status in absent:
+                raise _Absent() from None
+            logger.warning("S3 %s answered %s", operation, status)
+        raise StorageUnavailable()
 
     async def presign_upload(self, *, key: str, content_type: str, size: int) -> PresignedUrl:
-        """A form POST that stores exactly ``size`` bytes of this type under ``key``, for
-        ``UPLOAD_EXPIRES_SECONDS``. Signed locally: no request goes to S3.
-
-        The limits are in the policy the form carries, signed with the secret key, and S3
-        checks it before it stores a byte: another length (``content-length-range``), another
-        type, another key, or a request after the expiry is refused. A presigned PUT signs no
-        length: it would store 20 MiB under a URL issued for 6 bytes.
-        """
+        """A form POST that stores exactly ``size`` bytes of this type under ``key``, until
+        ``UPLOAD_EXPIRES_SECONDS`` (signed here: no request to S3). The limits are in the
+        form's policy, signed with the secret key, and S3 checks them before it stores a byte.
+        (A presigned PUT signs no length: it stores 20 MiB under a URL issued for 6 bytes.)"""
         client = await self._s3()
         expires_in = self._config.UPLOAD_EXPIRES_SECONDS
         post = await client.generate_presigned_post(
@@ -132,12 +129,9 @@ class S3Storage:
             Conditions=[{"Content-Type": content_type}, ["content-length-range", size, size]],
             ExpiresIn=expires_in,
         )
+        url, fields, expires_at = post["url"], post["fields"], _expires_at(expires_in)
         return PresignedUrl(
-            url=post["url"],
-            method="POST",
-            headers={},
-            fields=post["fields"],
-            expires_at=_expires_at(expires_in),
+            url=url, method="POST", headers={}, fields=fields, expires_at=expires_at
         )
 
     async def presign_download(self, *, key: str, filename: str) -> PresignedUrl:
@@ -158,29 +152,21 @@ class S3Storage:
 
     async def stat(self, *, key: str) -> StoredObject | None:
         """What S3 holds under ``key`` (a real HEAD request), or ``None`` if nothing."""
-        from botocore.exceptions import ClientError
-
         client = await self._s3()
+        heading = client.head_object(Bucket=self.bucket, Key=key)
         try:
-            head = await self._call("head_object", client.head_object(Bucket=self.bucket, Key=key))
-        except ClientError as exc:
-            if _status(exc) == 404:
-                return None
-            raise self._refused("head_object", exc) from None
+            head = await self._call("head_object", heading, absent=frozenset({404}))
+        except _Absent:
+            return None
         return StoredObject(
             size=head["ContentLength"], content_type=head.get("ContentType"), etag=head["ETag"]
         )
 
     async def copy(self, *, source: str, destination: str, etag: str) -> bool:
-        """Copy ``source`` to ``destination`` inside the bucket (S3 copies; no byte passes
-        through the app), if ``source`` is still the object with this ETag. ``False`` if it is
-        gone or was replaced meanwhile: then nothing is left under ``destination``.
-
-        S3 itself refuses the copy of another object (``CopySourceIfMatch``); the copy's ETag
-        is compared as well, for S3-compatible servers that ignore the condition.
-        """
-        from botocore.exceptions import ClientError
-
+        """Copy ``source`` to ``destination`` (in S3: no byte passes through the app) if it is
+        still the object with this ETag; ``False``, and nothing under ``destination``, if it is
+        gone or was replaced. S3 checks ``CopySourceIfMatch``; the copy's ETag is compared too,
+        for S3-compatible servers that ignore it."""
         client = await self._s3()
         copying = client.copy_object(
             Bucket=self.bucket,
@@ -188,32 +174,24 @@ class S3Storage:
             CopySource={"Bucket": self.bucket, "Key": source},
             CopySourceIfMatch=etag,
         )
-        try:
-            copied = await self._call("copy_object", copying)
-        except ClientError as exc:
-            if _status(exc) in {404, 412}:  # no such key; the precondition failed
-                return False
-            raise self._refused("copy_object", exc) from None
+        try:  # 404: no such key; 412: the precondition failed
+            copied = await self._call("copy_object", copying, absent=frozenset({404, 412}))
+        except _Absent:
+            return False
         if copied["CopyObjectResult"]["ETag"] != etag:
             await self.delete(keys=[destination])
             return False
         return True
 
     async def delete(self, *, keys: Sequence[str]) -> None:
-        """Delete these objects, a thousand per request; a key with no object is no error (S3
-        answers a delete of nothing as done)."""
-        from botocore.exceptions import ClientError
-
+        """Delete these objects, a thousand per request (a key with no object is no error)."""
         client = await self._s3()
         for start in range(0, len(keys), DELETE_BATCH):
             batch = [{"Key": key} for key in keys[start : start + DELETE_BATCH]]
             deleting = client.delete_objects(
                 Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
             )
-            try:
-                answer = await self._call("delete_objects", deleting)
-            except ClientError as exc:
-                raise self._refused("delete_objects", exc) from None
+            answer = await self._call("delete_objects", deleting)
             if errors := answer.get("Errors"):
                 logger.warning("S3 delete_objects left %d objects: %s", len(errors), errors[0])
                 raise StorageUnavailable()
@@ -223,18 +201,13 @@ class S3Storage:
     ) -> AsyncIterator[list[ListedObject]]:
         """The objects whose key starts with ``prefix``, a page (S3 sends at most a thousand)
         at a time. The caller may delete a page's objects before it asks for the next."""
-        from botocore.exceptions import ClientError
-
         client = await self._s3()
         token: dict[str, str] = {}
         while True:
             listing = client.list_objects_v2(
                 Bucket=self.bucket, Prefix=prefix, MaxKeys=page_size, **token
             )
-            try:
-                page = await self._call("list_objects_v2", listing)
-            except ClientError as exc:
-                raise self._refused("list_objects_v2", exc) from None
+            page = await self._call("list_objects_v2", listing)
             yield [
                 ListedObject(key=item["Key"], size=item["Size"], last_modified=item["LastModified"])
                 for item in page.get("Contents", [])
@@ -245,12 +218,11 @@ class S3Storage:
 
     async def ensure_bucket(self) -> None:
         """Create the bucket if it is missing (local servers start empty)."""
-        from botocore.exceptions import ClientError
-
         client = await self._s3()
+        heading = client.head_bucket(Bucket=self.bucket)
         try:
-            await self._call("head_bucket", client.head_bucket(Bucket=self.bucket))
-        except ClientError:
+            await self._call("head_bucket", heading, absent=frozenset({403, 404}))
+        except _Absent:
             await self._call("create_bucket", client.create_bucket(Bucket=self.bucket))
 
 

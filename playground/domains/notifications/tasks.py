@@ -20,8 +20,8 @@ from playground.config import load_settings
 from playground.database import create_engine, create_sessionmaker
 from playground.domains.notifications import service
 from playground.domains.notifications.config import NotificationsConfig, load_notifications_config
+from playground.domains.post_attachments import config as attachments_config
 from playground.domains.post_attachments import tasks as attachments_tasks
-from playground.domains.post_attachments.config import load_post_attachments_config
 
 QUEUE_NAME = "playground-notifications"
 SEND_EMAIL = "notifications.send_email"
@@ -55,7 +55,9 @@ def make_queue(config: NotificationsConfig) -> EmailQueue:
         context=True,
         name=SEND_EMAIL,
     )(_send_email)
-    attachments = attachments_tasks.register(huey, load_post_attachments_config())
+    attachments = attachments_tasks.register(
+        huey, attachments_config.load_post_attachments_config()
+    )
     return EmailQueue(huey=huey, send=send, attachments=attachments)
 
 

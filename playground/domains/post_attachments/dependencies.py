@@ -3,11 +3,12 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import BackgroundTasks, Depends
+from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from playground.aws.client import S3Storage, StorageDep
+from playground.aws import client as aws_client
+from playground.aws.client import S3Storage
 from playground.aws.exceptions import StorageUnavailable
 from playground.database import SessionDep, SessionmakerDep
 from playground.domains.notifications import dependencies as notifications_dependencies
@@ -17,7 +18,7 @@ from playground.domains.post_attachments.models import PostAttachment
 from playground.domains.posts import dependencies as posts_dependencies
 
 if TYPE_CHECKING:  # huey is imported only where work goes on the queue
-    from playground.domains.notifications.tasks import EmailQueue
+    from playground.domains.notifications import tasks as notifications_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -49,49 +50,68 @@ async def _purge_here(
         logger.warning("the files of post %s were not removed: S3 unavailable", post_id)
 
 
-class PostFilesPurge:
-    """Removes a deleted post's files from S3 after the answer: a task on the app's queue
-    when it has one (the worker tries again while S3 is down), else a background task here.
-    Neither fails the delete: what they miss, the worker's periodic sweep removes."""
+class PostFiles:
+    """The files of the path's post, removed from S3 once it is deleted, after the answer: by
+    a task on the app's queue when it has one (the worker tries again while S3 is down), else
+    by a background task here. Neither fails the delete: what they miss, the worker's
+    periodic sweep removes. A post that had no attachment costs S3 nothing."""
 
     def __init__(
         self,
         *,
-        queue: "EmailQueue | None",
+        post_id: uuid.UUID,
+        has_files: bool,
+        queue: "notifications_tasks.EmailQueue | None",
         background_tasks: BackgroundTasks,
         sessionmaker: async_sessionmaker[AsyncSession],
-        storage: S3Storage,
+        request: Request,
     ) -> None:
+        self.post_id = post_id
+        self.has_files = has_files
         self._queue = queue
         self._background_tasks = background_tasks
         self._sessionmaker = sessionmaker
-        self._storage = storage
+        self._request = request
 
-    async def post_deleted(self, post_id: uuid.UUID) -> None:
+    async def purge(self) -> None:
+        """Call it once the post is deleted."""
+        if not self.has_files:
+            return
         if self._queue is None:
             self._background_tasks.add_task(
-                _purge_here, sessionmaker=self._sessionmaker, storage=self._storage, post_id=post_id
+                _purge_here,
+                sessionmaker=self._sessionmaker,
+                storage=aws_client.get_storage(self._request),  # the app's client
+                post_id=self.post_id,
             )
             return
         try:
             async with asyncio.timeout(ENQUEUE_TIMEOUT_SECONDS):
                 # huey's client is sync
-                await run_in_threadpool(self._queue.attachments.purge_post, str(post_id))
+                await run_in_threadpool(self._queue.attachments.purge_post, str(self.post_id))
         except Exception as exc:  # the queue's server down or slow: the sweep catches up
             logger.warning(
-                "enqueueing the purge of post %s failed: %s", post_id, type(exc).__name__
+                "enqueueing the purge of post %s failed: %s", self.post_id, type(exc).__name__
             )
 
 
-async def get_post_files_purge(
+async def owned_post_files(
+    post: posts_dependencies.OwnedPost,
+    session: SessionDep,
     queue: notifications_dependencies.EmailQueueDep,
     background_tasks: BackgroundTasks,
     sessionmaker: SessionmakerDep,
-    storage: StorageDep,
-) -> PostFilesPurge:
-    return PostFilesPurge(
-        queue=queue, background_tasks=background_tasks, sessionmaker=sessionmaker, storage=storage
+    request: Request,
+) -> PostFiles:
+    """The caller's post's files (whether it has any is read now, before it is deleted)."""
+    return PostFiles(
+        post_id=post.id,
+        has_files=await service.has_attachments(session=session, post_id=post.id),
+        queue=queue,
+        background_tasks=background_tasks,
+        sessionmaker=sessionmaker,
+        request=request,
     )
 
 
-PostFilesPurgeDep = Annotated[PostFilesPurge, Depends(get_post_files_purge)]
+OwnedPostFiles = Annotated[PostFiles, Depends(owned_post_files)]

@@ -126,6 +126,14 @@ async def mark_uploaded(*, session: AsyncSession, attachment: PostAttachment) ->
     return attachment
 
 
+async def has_attachments(*, session: AsyncSession, post_id: uuid.UUID) -> bool:
+    """Whether the post has an attachment, uploaded or under way."""
+    found = await session.scalar(
+        select(PostAttachment.id).where(PostAttachment.post_id == post_id).limit(1)
+    )
+    return found is not None
+
+
 async def list_uploaded(
     *, session: AsyncSession, post_id: uuid.UUID, limit: int, offset: int
 ) -> tuple[Sequence[PostAttachment], int]:

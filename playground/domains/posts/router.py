@@ -101,12 +101,12 @@ async def update_post(post: OwnedPost, data: PostUpdate, session: SessionDep) ->
 async def delete_post(
     post: OwnedPost,
     session: SessionDep,
-    files: attachments_dependencies.PostFilesPurgeDep,
+    files: attachments_dependencies.OwnedPostFiles,
 ) -> None:
     """Delete your own post, its reviews and attachments; their files leave S3 after the
     answer (a download URL issued before stops working then)."""
     await service.delete(session=session, post=post)
-    await files.post_deleted(post.id)
+    await files.purge()
 
 
 @router.get(

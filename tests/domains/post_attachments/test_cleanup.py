@@ -135,6 +135,17 @@ async def test_a_delete_with_s3_down_is_204_and_a_warning_without_a_traceback(
     assert any("were not removed: S3 unavailable" in r.getMessage() for r in caplog.records)
 
 
+async def test_a_post_without_attachments_is_deleted_without_asking_s3(
+    pg: course.Playground, caplog: pytest.LogCaptureFixture
+) -> None:
+    ada = await pg.user("ada")  # ``pg``: S3 down, so any call would log a warning
+    post = await create_post(pg, ada)
+    with caplog.at_level(logging.WARNING):
+        deleted = await pg.client.delete(f"/posts/{post['id']}", headers=ada.headers)
+    assert deleted.status_code == 204
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("playground")] == []
+
+
 async def test_the_sweep_removes_abandoned_uploads_and_files_no_attachment_reads(
     pg_s3: course.Playground,
 ) -> None:
@@ -221,6 +232,11 @@ async def test_a_queue_that_is_down_does_not_fail_the_delete(
     async with await course.start(notifications=down) as pg:
         ada = await pg.user("ada")
         post = await create_post(pg, ada)
+        file = {"filename": "a.txt", "content_type": "text/plain", "size": 5}
+        started = await pg.client.post(
+            f"/posts/{post['id']}/attachments", json=file, headers=ada.headers
+        )
+        assert started.status_code == 201  # signed here: no S3 needed
         with caplog.at_level(logging.WARNING):
             deleted = await pg.client.delete(f"/posts/{post['id']}", headers=ada.headers)
     assert deleted.status_code == 204
