@@ -11,14 +11,13 @@ from playground.aws import client as aws_client
 from playground.aws.client import S3Storage
 from playground.aws.exceptions import StorageUnavailable
 from playground.database import SessionDep, SessionmakerDep
-from playground.domains.notifications import dependencies as notifications_dependencies
 from playground.domains.post_attachments import exceptions, service
 from playground.domains.post_attachments.constants import ENQUEUE_TIMEOUT_SECONDS
 from playground.domains.post_attachments.models import PostAttachment
 from playground.domains.posts import dependencies as posts_dependencies
 
 if TYPE_CHECKING:  # huey is imported only where work goes on the queue
-    from playground.domains.notifications import tasks as notifications_tasks
+    from playground.domains.post_attachments import tasks
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +60,7 @@ class PostFiles:
         *,
         post_id: uuid.UUID,
         has_files: bool,
-        queue: "notifications_tasks.EmailQueue | None",
+        queue: "tasks.AttachmentTasks | None",
         background_tasks: BackgroundTasks,
         sessionmaker: async_sessionmaker[AsyncSession],
         request: Request,
@@ -88,17 +87,24 @@ class PostFiles:
         try:
             async with asyncio.timeout(ENQUEUE_TIMEOUT_SECONDS):
                 # huey's client is sync
-                await run_in_threadpool(self._queue.attachments.purge_post, str(self.post_id))
+                await run_in_threadpool(self._queue.purge_post, str(self.post_id))
         except Exception as exc:  # the queue's server down or slow: the sweep catches up
             logger.warning(
                 "enqueueing the purge of post %s failed: %s", self.post_id, type(exc).__name__
             )
 
 
+async def get_attachment_tasks(request: Request) -> "tasks.AttachmentTasks | None":
+    """The attachments' tasks on the app's queue (made with the email queue, when emails go
+    on one: ``app.state.email_queue``), or ``None``: the work then stays in the web process."""
+    queue = request.app.state.email_queue
+    return None if queue is None else queue.attachments
+
+
 async def owned_post_files(
     post: posts_dependencies.OwnedPost,
     session: SessionDep,
-    queue: notifications_dependencies.EmailQueueDep,
+    queue: Annotated["tasks.AttachmentTasks | None", Depends(get_attachment_tasks)],
     background_tasks: BackgroundTasks,
     sessionmaker: SessionmakerDep,
     request: Request,

@@ -1,11 +1,11 @@
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from playground.auth import exceptions as auth_exceptions
 from playground.aws import exceptions as aws_exceptions
 from playground.aws.client import StorageDep
 from playground.database import SessionDep
 from playground.domains.post_attachments import exceptions, service
-from playground.domains.post_attachments.dependencies import OwnedAttachment
+from playground.domains.post_attachments.dependencies import OwnedAttachment, OwnedPostFiles
 from playground.domains.post_attachments.models import PostAttachment
 from playground.domains.post_attachments.schemas import (
     AttachmentCreate,
@@ -15,14 +15,15 @@ from playground.domains.post_attachments.schemas import (
 )
 from playground.domains.posts import dependencies as posts_dependencies
 from playground.domains.posts import exceptions as posts_exceptions
+from playground.domains.posts import service as posts_service
 from playground.exceptions import MalformedBody
 from playground.openapi import error_responses
 from playground.pagination import Page, PageParamsDep
 from playground.routing import PlaygroundRoute
 
-router = APIRouter(
-    prefix="/posts/{post_id}/attachments", tags=["attachments"], route_class=PlaygroundRoute
-)
+# Deleting a post lives here too, under its /posts path: its files go with it, and only this
+# package sees both the post and its files.
+router = APIRouter(prefix="/posts/{post_id}", route_class=PlaygroundRoute)
 
 _OWNER_ERRORS = (
     auth_exceptions.InvalidToken,
@@ -33,8 +34,9 @@ _OWNER_ERRORS = (
 
 
 @router.post(
-    "",
+    "/attachments",
     status_code=status.HTTP_201_CREATED,
+    tags=["attachments"],
     summary="Start an upload to your post",
     responses=error_responses(MalformedBody, *_OWNER_ERRORS),
 )
@@ -56,8 +58,9 @@ async def create_attachment(
 
 
 @router.post(
-    "/{attachment_id}/complete",  # noqa: FAST003 - a dependency reads it
+    "/attachments/{attachment_id}/complete",  # noqa: FAST003 - a dependency reads it
     response_model=AttachmentResponse,
+    tags=["attachments"],
     summary="Confirm an upload",
     responses=error_responses(
         *_OWNER_ERRORS,
@@ -76,7 +79,8 @@ async def complete_attachment(
 
 
 @router.get(
-    "",
+    "/attachments",
+    tags=["attachments"],
     summary="List a post's files",
     responses=error_responses(posts_exceptions.PostNotFound),
 )
@@ -104,3 +108,20 @@ async def list_attachments(
         for attachment in attachments
     ]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.delete(
+    "",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    tags=["posts"],
+    summary="Delete your post",
+    responses=error_responses(*_OWNER_ERRORS),
+)
+async def delete_post(
+    post: posts_dependencies.OwnedPost, session: SessionDep, files: OwnedPostFiles
+) -> None:
+    """Delete your own post, its reviews and attachments; their files leave S3 after the
+    answer (a download URL issued before stops working then)."""
+    await posts_service.delete(session=session, post=post)
+    await files.purge()

@@ -1,4 +1,4 @@
-from fastapi import APIRouter, BackgroundTasks, Response, status
+from fastapi import APIRouter, BackgroundTasks, status
 
 from playground.auth import dependencies as auth_dependencies
 from playground.auth import exceptions as auth_exceptions
@@ -7,7 +7,6 @@ from playground.domains.creators import dependencies as creators_dependencies
 from playground.domains.creators import exceptions as creators_exceptions
 from playground.domains.notifications import dependencies as notifications_dependencies
 from playground.domains.notifications import service as notifications_service
-from playground.domains.post_attachments import dependencies as attachments_dependencies
 from playground.domains.posts import exceptions, service
 from playground.domains.posts.dependencies import OwnedPost, UserPost, ValidPost
 from playground.domains.posts.models import Post, PostReview
@@ -89,24 +88,6 @@ async def read_post(post: ValidPost) -> Post:
 async def update_post(post: OwnedPost, data: PostUpdate, session: SessionDep) -> Post:
     """Replace the title and body of your own post."""
     return await service.update(session=session, post=post, data=data)
-
-
-@router.delete(
-    "/posts/{post_id}",  # noqa: FAST003 - a dependency reads it
-    status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
-    summary="Delete your post",
-    responses=error_responses(*_OWNER_ERRORS, exceptions.PostNotFound),
-)
-async def delete_post(
-    post: OwnedPost,
-    session: SessionDep,
-    files: attachments_dependencies.OwnedPostFiles,
-) -> None:
-    """Delete your own post, its reviews and attachments; their files leave S3 after the
-    answer (a download URL issued before stops working then)."""
-    await service.delete(session=session, post=post)
-    await files.purge()
 
 
 @router.get(
