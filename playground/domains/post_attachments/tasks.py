@@ -16,6 +16,7 @@ from huey import Huey, crontab
 
 from playground.aws import client as aws_client
 from playground.aws.config import load_aws_config
+from playground.aws.exceptions import StorageUnavailable
 from playground.config import load_settings
 from playground.database import create_engine, create_sessionmaker, utcnow
 from playground.domains.post_attachments import service
@@ -76,7 +77,8 @@ async def _purge(post_id: uuid.UUID) -> None:
     logger.info("post %s: %d files removed", post_id, removed)
 
 
-async def _run_sweep(config: PostAttachmentsConfig) -> service.Swept:
+async def _run_sweep(config: PostAttachmentsConfig) -> service.Swept | None:
+    """One sweep; S3 down is a warning (the next sweep tries again), not a traceback."""
     engine = create_engine(load_settings().DATABASE_URL)
     try:
         async with aws_client.open_storage(load_aws_config()) as storage:
@@ -85,6 +87,9 @@ async def _run_sweep(config: PostAttachmentsConfig) -> service.Swept:
                 storage=storage,
                 abandoned_before=utcnow() - timedelta(seconds=config.ABANDONED_AFTER_SECONDS),
             )
+    except StorageUnavailable:
+        logger.warning("sweep skipped: S3 unavailable")
+        return None
     finally:
         await engine.dispose()
     logger.info("sweep: %d abandoned uploads, %d files removed", swept.abandoned, swept.files)

@@ -244,6 +244,29 @@ async def test_a_queue_that_is_down_does_not_fail_the_delete(
     assert not [record for record in caplog.records if record.exc_info]
 
 
+async def test_a_sweep_with_s3_down_is_a_warning_and_changes_nothing(
+    pg: course.Playground, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    ada = await pg.user("ada")  # ``pg``: S3 at an address where nothing listens
+    post = await create_post(pg, ada)
+    file = {"filename": "a.txt", "content_type": "text/plain", "size": 5}
+    started = await pg.client.post(
+        f"/posts/{post['id']}/attachments", json=file, headers=ada.headers
+    )
+    await _backdate(pg, started.json()["attachment"]["id"], hours=2)
+    # The worker reads its settings from the environment, as `make worker` does.
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", pg.settings.DATABASE_URL)
+    monkeypatch.setenv("PLAYGROUND_AWS_ENDPOINT_URL", str(pg.aws_config.ENDPOINT_URL))
+    monkeypatch.setenv("PLAYGROUND_AWS_CALL_TIMEOUT_SECONDS", "2")
+    with caplog.at_level(logging.WARNING):
+        began = time.perf_counter()
+        swept = await tasks._run_sweep(PostAttachmentsConfig(_env_file=None))
+    assert swept is None and time.perf_counter() - began < 2 + 1
+    assert "sweep skipped: S3 unavailable" in [r.getMessage() for r in caplog.records]
+    assert not [record for record in caplog.records if record.exc_info]
+    assert await count(pg, PostAttachment) == 1  # its file could not go: the row stays
+
+
 def test_the_sweep_runs_every_configured_minutes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
