@@ -31,7 +31,7 @@ help:
 	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
 	@echo "make test-learner-set  every notebook under strict nbval with the learner's set alone"
 	@echo "make serve      migrate, \`fastapi run\` the API (PORT=$(PORT)) beside a local S3; DEV=1: fastapi dev"
-	@echo "make worker     the email queue's worker (huey), beside make serve"
+	@echo "make worker     the queue's worker (huey: emails, attachments' clean-up), beside make serve"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
 	@echo "make bench      measure notebooks, throughput under wrk, SQL/JWT counts, pings -> BENCHMARKS.md"
 	@echo "make site       the course as static HTML from the committed outputs -> build/site/html"
@@ -165,7 +165,8 @@ serve: migrate
 	PLAYGROUND_AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) PLAYGROUND_AWS_CREATE_BUCKET=true \
 	$(BIN)/fastapi $(if $(DEV),dev,run) --host 127.0.0.1 --port $(PORT)
 
-# The email queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue).
+# The queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue): it sends
+# the emails, purges deleted posts' files and sweeps abandoned uploads every few minutes.
 worker: migrate
 	$(BIN)/huey_consumer playground.domains.notifications.tasks.queue -w 2 -k thread
 

@@ -3,6 +3,7 @@
 The web process writes the outbox row and enqueues its id; ``make worker`` (huey's consumer,
 another process: ``huey_consumer playground.domains.notifications.tasks.queue``) sends it,
 retrying with back-off. Both build the queue here, so both know the task by the same name.
+The app's one queue carries the attachments' clean-up too (``post_attachments.tasks``).
 """
 
 import asyncio
@@ -19,6 +20,8 @@ from playground.config import load_settings
 from playground.database import create_engine, create_sessionmaker
 from playground.domains.notifications import service
 from playground.domains.notifications.config import NotificationsConfig, load_notifications_config
+from playground.domains.post_attachments import config as attachments_config
+from playground.domains.post_attachments import tasks as attachments_tasks
 
 QUEUE_NAME = "playground-notifications"
 SEND_EMAIL = "notifications.send_email"
@@ -28,6 +31,7 @@ SEND_EMAIL = "notifications.send_email"
 class EmailQueue:
     huey: Huey
     send: Any  # huey's TaskWrapper: calling it enqueues one send
+    attachments: attachments_tasks.AttachmentTasks
 
     def enqueue(self, email_id: uuid.UUID) -> None:
         """Put one outbox row on the queue (blocking I/O: call it from a thread)."""
@@ -35,7 +39,8 @@ class EmailQueue:
 
 
 def make_queue(config: NotificationsConfig) -> EmailQueue:
-    """The queue named by ``QUEUE_URL``, with the send task registered on it."""
+    """The queue named by ``QUEUE_URL``, with the send task and the attachments' tasks
+    registered on it."""
     if config.QUEUE_URL.startswith("redis://"):
         from huey import RedisHuey  # needs the redis client: the prod extra
 
@@ -50,7 +55,10 @@ def make_queue(config: NotificationsConfig) -> EmailQueue:
         context=True,
         name=SEND_EMAIL,
     )(_send_email)
-    return EmailQueue(huey=huey, send=send)
+    attachments = attachments_tasks.register(
+        huey, attachments_config.load_post_attachments_config()
+    )
+    return EmailQueue(huey=huey, send=send, attachments=attachments)
 
 
 @cache
