@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from course import local_s3 as s3
+from course.labs import n23_sigv4 as sigv4
 from playground.aws import client as client_module
 from playground.aws.client import S3Storage, open_storage
 from playground.aws.config import DEV_ACCESS_KEY_ID, AwsConfig
 from playground.aws.exceptions import StorageUnavailable
-from course.labs import n23_sigv4 as sigv4
 
 
 def _config(endpoint_url: str, **overrides: Any) -> AwsConfig:

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 import course
-from playground.aws.client import S3Storage, open_storage
 from course.labs import n23_sigv4 as sigv4
+from playground.aws.client import S3Storage, open_storage
 from tests.helpers import assert_error, assert_validation_error, create_post
 
 FILE = {"filename": "notes.txt", "content_type": "text/plain", "size": 5}
