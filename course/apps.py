@@ -14,10 +14,12 @@ LAB_URL = "http://lab.test"
 
 
 def side_app(pg: Playground | None = None) -> FastAPI:
-    """A bare FastAPI app; given a playground, on its database and with its error handlers."""
+    """A bare FastAPI app; given a playground, on its database, its token settings and with its
+    error handlers."""
     app = FastAPI()
     if pg is not None:
         app.state.sessionmaker = pg.app.state.sessionmaker
+        app.state.auth_config = pg.app.state.auth_config
         register_exception_handlers(app)
     return app
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from playground import observability, syllabus
+from playground import observability, syllabus, throttling
 from playground.auth import utils as auth_utils
 from playground.auth.config import AuthConfig, load_auth_config
 from playground.auth.router import router as auth_router
@@ -33,6 +33,7 @@ from playground.domains.post_attachments.router import router as post_attachment
 from playground.domains.posts.router import router as posts_router
 from playground.domains.profiles.router import router as profiles_router
 from playground.handlers import register_exception_handlers
+from playground.middleware import BodyLimit, SecurityHeaders
 from playground.models import CustomModel
 from playground.openapi import document_validation_errors
 
@@ -53,6 +54,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
     hasher: auth_utils.PasswordHasher = app.state.password_hasher
     await run_in_threadpool(lambda: hasher.dummy_hash)  # made now, not in the first bad login
     aws_config: AwsConfig = app.state.aws_config
+    # Here, where the app starts serving (and opens S3), not in ``create_app``: an app built to
+    # be inspected (lesson 10's production .env) needs no S3 keys.
+    aws_config.check_for(app.state.settings.ENVIRONMENT)
     async with aws_client.open_storage(aws_config) as storage:
         if aws_config.CREATE_BUCKET:
             try:
@@ -102,9 +106,13 @@ def create_app(
 
         app.state.email_queue = notifications_tasks.make_queue(notifications_config)
 
+    app.state.throttle = throttling.Throttle(throttling.storage_uri(notifications_config.QUEUE_URL))
+
     register_exception_handlers(app)
     document_validation_errors(app)
-    for router in (
+    app.add_middleware(BodyLimit, max_body_bytes=settings.MAX_BODY_BYTES)
+    app.add_middleware(SecurityHeaders)  # added last: the outermost, it sees every answer
+    routers = [
         auth_router,
         accounts_router,
         posts_router,
@@ -112,8 +120,10 @@ def create_app(
         profiles_router,
         creators_router,
         notifications_router,
-        pings_router,
-    ):
+    ]
+    if settings.serves_pings:
+        routers.append(pings_router)
+    for router in routers:
         app.include_router(router)
     provider = observability.tracer_provider(
         service=settings.SERVICE_NAME,

@@ -1,6 +1,5 @@
 import asyncio
 import logging
-from collections.abc import Sequence
 
 from fastapi import APIRouter, BackgroundTasks, status
 from starlette.concurrency import run_in_threadpool
@@ -11,14 +10,15 @@ from playground.database import SessionDep, SessionmakerDep
 from playground.domains.notifications import exceptions, service
 from playground.domains.notifications.constants import ENQUEUE_TIMEOUT_SECONDS
 from playground.domains.notifications.dependencies import EmailQueueDep, EmailSenderDep, OwnUser
-from playground.domains.notifications.models import NotificationEmail
 from playground.domains.notifications.schemas import EmailCreate, EmailQueued, EmailResponse
 from playground.exceptions import MalformedBody
 from playground.openapi import error_responses
+from playground.pagination import Page, PageParamsDep
+from playground.routing import PlaygroundRoute
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/users/{user_id}", tags=["notifications"])
+router = APIRouter(prefix="/users/{user_id}", tags=["notifications"], route_class=PlaygroundRoute)
 
 _ERRORS = (
     auth_exceptions.InvalidToken,
@@ -75,10 +75,15 @@ async def queue_email(
 
 @router.get(
     "/emails",
-    response_model=list[EmailResponse],
     summary="Your outbox",
     responses=error_responses(*_ERRORS),
 )
-async def list_emails(user: OwnUser, session: SessionDep) -> Sequence[NotificationEmail]:
-    """The emails queued for you, oldest first."""
-    return await service.list_for_user(session=session, user_id=user.user_id)
+async def list_emails(
+    user: OwnUser, page: PageParamsDep, session: SessionDep
+) -> Page[EmailResponse]:
+    """The emails queued for you, oldest first, a page at a time."""
+    emails, total = await service.list_for_user(
+        session=session, user_id=user.user_id, limit=page.limit, offset=page.offset
+    )
+    items = [EmailResponse.model_validate(email) for email in emails]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from playground.database import utcnow
@@ -135,12 +135,16 @@ async def stalled(*, session: AsyncSession, after: timedelta) -> Sequence[Notifi
 
 
 async def list_for_user(
-    *, session: AsyncSession, user_id: uuid.UUID
-) -> Sequence[NotificationEmail]:
-    """A user's outbox, oldest first."""
+    *, session: AsyncSession, user_id: uuid.UUID, limit: int, offset: int
+) -> tuple[Sequence[NotificationEmail], int]:
+    """A window of a user's outbox, oldest first, and how many emails it holds."""
+    mine = NotificationEmail.user_id == user_id
+    total = await session.scalar(select(func.count()).select_from(NotificationEmail).where(mine))
     emails = await session.scalars(
         select(NotificationEmail)
-        .where(NotificationEmail.user_id == user_id)
+        .where(mine)
         .order_by(NotificationEmail.created_at, NotificationEmail.id)
+        .limit(limit)
+        .offset(offset)
     )
-    return emails.all()
+    return emails.all(), total or 0

@@ -17,8 +17,12 @@ from playground.domains.posts import dependencies as posts_dependencies
 from playground.domains.posts import exceptions as posts_exceptions
 from playground.exceptions import MalformedBody
 from playground.openapi import error_responses
+from playground.pagination import Page, PageParamsDep
+from playground.routing import PlaygroundRoute
 
-router = APIRouter(prefix="/posts/{post_id}/attachments", tags=["attachments"])
+router = APIRouter(
+    prefix="/posts/{post_id}/attachments", tags=["attachments"], route_class=PlaygroundRoute
+)
 
 _OWNER_ERRORS = (
     auth_exceptions.InvalidToken,
@@ -75,11 +79,17 @@ async def complete_attachment(
     responses=error_responses(posts_exceptions.PostNotFound),
 )
 async def list_attachments(
-    post: posts_dependencies.ValidPost, session: SessionDep, storage: StorageDep
-) -> list[AttachmentDownload]:
-    """The uploaded attachments, each with a presigned GET URL that expires."""
-    attachments = await service.list_uploaded(session=session, post_id=post.id)
-    return [
+    post: posts_dependencies.ValidPost,
+    page: PageParamsDep,
+    session: SessionDep,
+    storage: StorageDep,
+) -> Page[AttachmentDownload]:
+    """The uploaded attachments, a page at a time, each with a presigned GET URL that expires
+    (a page's worth of URLs signed, not one per attachment of the post)."""
+    attachments, total = await service.list_uploaded(
+        session=session, post_id=post.id, limit=page.limit, offset=page.offset
+    )
+    items = [
         AttachmentDownload.model_validate(
             {
                 **AttachmentResponse.model_validate(attachment).model_dump(),
@@ -88,3 +98,4 @@ async def list_attachments(
         )
         for attachment in attachments
     ]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -1,7 +1,7 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -64,14 +64,20 @@ async def mark_uploaded(*, session: AsyncSession, attachment: PostAttachment) ->
     return attachment
 
 
-async def list_uploaded(*, session: AsyncSession, post_id: uuid.UUID) -> Sequence[PostAttachment]:
-    """A post's uploaded attachments, oldest first."""
+async def list_uploaded(
+    *, session: AsyncSession, post_id: uuid.UUID, limit: int, offset: int
+) -> tuple[Sequence[PostAttachment], int]:
+    """A window of a post's uploaded attachments, oldest first, and how many there are."""
+    uploaded = (
+        PostAttachment.post_id == post_id,
+        PostAttachment.status == AttachmentStatus.UPLOADED,
+    )
+    total = await session.scalar(select(func.count()).select_from(PostAttachment).where(*uploaded))
     attachments = await session.scalars(
         select(PostAttachment)
-        .where(
-            PostAttachment.post_id == post_id,
-            PostAttachment.status == AttachmentStatus.UPLOADED,
-        )
+        .where(*uploaded)
         .order_by(PostAttachment.created_at, PostAttachment.id)
+        .limit(limit)
+        .offset(offset)
     )
-    return attachments.all()
+    return attachments.all(), total or 0

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 import course
+from playground.aws.client import S3Storage
 from tests.helpers import assert_error, assert_validation_error, create_post
 
 FILE = {"filename": "notes.txt", "content_type": "text/plain", "size": 5}
@@ -42,7 +43,7 @@ async def test_upload_straight_to_s3_then_complete_then_download(pg_s3: course.P
     assert body["attachment"]["status"] == "pending"
     assert body["upload"]["method"] == "PUT"
     assert not body["upload"]["url"].startswith(course.BASE_URL)  # not through the app
-    assert (await pg.client.get(f"/posts/{post['id']}/attachments")).json() == []
+    assert (await pg.client.get(f"/posts/{post['id']}/attachments")).json()["items"] == []
     await _put(body["upload"], b"hello")
     attachment_id = body["attachment"]["id"]
     done = await pg.client.post(
@@ -50,7 +51,7 @@ async def test_upload_straight_to_s3_then_complete_then_download(pg_s3: course.P
     )
     assert done.status_code == 200, done.text
     assert (done.json()["status"], done.json()["uploaded_at"] is not None) == ("uploaded", True)
-    [listed] = (await pg.client.get(f"/posts/{post['id']}/attachments")).json()
+    [listed] = (await pg.client.get(f"/posts/{post['id']}/attachments")).json()["items"]
     assert (listed["id"], listed["filename"], listed["size"]) == (attachment_id, "notes.txt", 5)
     async with httpx.AsyncClient() as client:
         assert (await client.get(listed["download"]["url"])).content == b"hello"
@@ -131,3 +132,29 @@ async def test_storage_down_is_503_in_the_one_error_shape_without_a_traceback(
     assert_error(response, 503, "STORAGE_UNAVAILABLE")
     assert not [record for record in caplog.records if record.exc_info]
     assert any("S3 head_object failed" in record.getMessage() for record in caplog.records)
+
+
+async def test_the_list_is_a_page_and_signs_only_its_urls(
+    pg_s3: course.Playground, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pg = pg_s3
+    ada = await pg.user("ada")
+    post = await create_post(pg, ada)
+    for n in range(3):
+        assert (await _start_upload(pg, ada, post, filename=f"f{n}.txt")).status_code == 201
+    await pg.sql("UPDATE post_attachment SET status = 'uploaded', uploaded_at = created_at")
+    signed: list[str] = []
+    presign = S3Storage.presign_download
+
+    async def counted(self: S3Storage, *, key: str) -> Any:
+        signed.append(key)
+        return await presign(self, key=key)
+
+    monkeypatch.setattr(S3Storage, "presign_download", counted)
+    page = (await pg.client.get(f"/posts/{post['id']}/attachments?limit=2")).json()
+    assert (page["total"], page["limit"], len(page["items"]), len(signed)) == (3, 2, 2, 2)
+    rest = (await pg.client.get(f"/posts/{post['id']}/attachments?limit=2&offset=2")).json()
+    names = [item["filename"] for item in page["items"] + rest["items"]]
+    assert sorted(names) == ["f0.txt", "f1.txt", "f2.txt"]
+    too_many = await pg.client.get(f"/posts/{post['id']}/attachments?limit=101")
+    assert too_many.status_code == 422
