@@ -81,7 +81,7 @@ def brief(line: dict[str, Any]) -> str:
     if line["name"] == SQL_LOGGER:
         message = "[params]" if message.startswith("[") else message.split()[0]
     else:
-        message = message[:48]
+        message = message[:60]
     return f"{line['name'].rsplit('.', 1)[-1]:<8} {message}"
 
 
@@ -161,11 +161,16 @@ class LabelCounter:
     def series(self) -> dict[str, float]:
         """Each label value and its count."""
         text = generate_latest(self.registry).decode()
-        return {dict(key)["route"]: value for key, value in samples(text, "lesson_requests_total").items()}
+        return {
+            dict(key)["route"]: value
+            for key, value in samples(text, "lesson_requests_total").items()
+        }
 
 
 @asynccontextmanager
-async def client(app: ASGIApp, base_url: str = "http://lab.test") -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    app: ASGIApp, base_url: str = "http://lab.test"
+) -> AsyncIterator[httpx.AsyncClient]:
     """An in-process client on any ASGI app (errors become 500s)."""
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url=base_url) as lab:
