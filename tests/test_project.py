@@ -163,8 +163,9 @@ def test_env_example_documents_every_setting() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     commands = [line for line in ci.splitlines() if line.startswith("make ")]
-    assert commands == ["make test", "make test-postgres"]
-    assert "`make test && make test-postgres`" in (ROOT / "README.md").read_text()
+    assert commands == ["make test", "make test-postgres", "make test-scale"]
+    readme = (ROOT / "README.md").read_text()
+    assert "`make test && make test-postgres && make test-scale`" in readme
 
 
 def test_the_app_package_holds_no_harness_and_its_wheel_ships_none() -> None:
