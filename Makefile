@@ -32,7 +32,7 @@ help:
 	@echo "make test-scale  two apps and two queue workers on PostgreSQL + Redis, a worker killed and Redis restarted under load"
 	@echo "make test-learner-set  every notebook under strict nbval with the learner's set alone"
 	@echo "make serve      migrate, \`fastapi run\` the API (PORT=$(PORT)) beside a local S3; DEV=1: fastapi dev"
-	@echo "make worker     the email queue's worker (huey), beside make serve"
+	@echo "make worker     the queue's worker (huey: emails, attachments' clean-up), beside make serve"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
 	@echo "make bench      measure notebooks, throughput under wrk, SQL/JWT counts, pings -> BENCHMARKS.md"
 	@echo "make site       the course as static HTML from the committed outputs -> build/site/html"
@@ -190,8 +190,9 @@ serve: migrate
 	PLAYGROUND_AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) PLAYGROUND_AWS_CREATE_BUCKET=true \
 	$(BIN)/fastapi $(if $(DEV),dev,run) --host 127.0.0.1 --port $(PORT)
 
-# The email queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue):
-# huey's, logging JSON lines through logging.ini.
+# The queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue): it sends
+# the emails, purges deleted posts' files and sweeps abandoned uploads every few minutes; huey's,
+# logging JSON lines through logging.ini.
 worker: migrate
 	$(BIN)/python -m playground.worker -w 2 -k thread --log-config logging.ini
 

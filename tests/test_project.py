@@ -149,11 +149,13 @@ def test_env_example_documents_every_setting() -> None:
     from playground.aws.config import AwsConfig
     from playground.config import Settings
     from playground.domains.notifications.config import NotificationsConfig
+    from playground.domains.post_attachments.config import PostAttachmentsConfig
 
     example = (ROOT / ".env.example").read_text()
     models = (("PLAYGROUND_", Settings), ("PLAYGROUND_AUTH_", AuthConfig))
     more = (("PLAYGROUND_AWS_", AwsConfig), ("PLAYGROUND_NOTIFICATIONS_", NotificationsConfig))
-    for prefix, model in (*models, *more):
+    domains = (("PLAYGROUND_ATTACHMENTS_", PostAttachmentsConfig),)
+    for prefix, model in (*models, *more, *domains):
         for name in model.model_fields:
             assert f"{prefix}{name}=" in example, name
 

@@ -2,7 +2,8 @@
 
 The web process writes the outbox row and enqueues its id; ``make worker`` (huey's consumer,
 another process: ``python -m playground.worker``) sends it, retrying with back-off. Both build
-the queue here, so both know the tasks by the same names. The queue is a way to reach a worker
+the queue here, so both know the tasks by the same names. The app's one queue carries the
+attachments' clean-up too (``post_attachments.tasks``). The queue is a way to reach a worker
 quickly, not the record: a row lost on its way (a worker killed mid-send, a Redis restarted
 empty) is found in the outbox and put on the queue again, every minute.
 """
@@ -29,6 +30,8 @@ from playground.config import load_settings
 from playground.database import create_engine, create_sessionmaker
 from playground.domains.notifications import service
 from playground.domains.notifications.config import NotificationsConfig, load_notifications_config
+from playground.domains.post_attachments import config as attachments_config
+from playground.domains.post_attachments import tasks as attachments_tasks
 
 QUEUE_NAME = "playground-notifications"
 SEND_EMAIL = "notifications.send_email"
@@ -62,6 +65,7 @@ class RedisHuey(_RequestIdInLogs, _RedisHuey):  # type: ignore[misc]
 class EmailQueue:
     huey: Huey
     send: Any  # huey's TaskWrapper: calling it enqueues one send
+    attachments: attachments_tasks.AttachmentTasks
 
     def enqueue(self, email_id: uuid.UUID, *, request_id: str | None = None) -> None:
         """Put one outbox row on the queue (blocking I/O: call it from a thread)."""
@@ -83,7 +87,8 @@ def _huey(config: NotificationsConfig) -> Huey:
 
 
 def make_queue(config: NotificationsConfig) -> EmailQueue:
-    """The queue named by ``QUEUE_URL``, with the send and redelivery tasks registered on it."""
+    """The queue named by ``QUEUE_URL``, with the send and redelivery tasks and the
+    attachments' tasks registered on it."""
     huey = _huey(config)
     send = huey.task(
         retries=config.SEND_RETRIES,
@@ -92,7 +97,10 @@ def make_queue(config: NotificationsConfig) -> EmailQueue:
         context=True,
         name=SEND_EMAIL,
     )(_send_email)
-    queue = EmailQueue(huey=huey, send=send)
+    attachments = attachments_tasks.register(
+        huey, attachments_config.load_post_attachments_config()
+    )
+    queue = EmailQueue(huey=huey, send=send, attachments=attachments)
 
     def redeliver_stalled() -> int:
         """In the worker, once a minute: rows lost on their way go on the queue again."""
