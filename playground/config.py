@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     # A larger request body is answered 413 before it is read whole.
     MAX_BODY_BYTES: int = Field(default=1_048_576, ge=1024, le=1_073_741_824)
     APP_VERSION: str = __version__  # the package version, unless a deployment says otherwise
+    # Observability (playground/observability.py): Prometheus metrics at /metrics, and
+    # OpenTelemetry traces of each request and its SQL (off: no spans, and none of their CPU),
+    # sent over OTLP/HTTP only when an endpoint is set (a collector's, e.g.
+    # http://127.0.0.1:4318/v1/traces; the prod extra).
+    METRICS: bool = True
+    TRACING: bool = True
+    OTLP_ENDPOINT: str | None = Field(default=None, pattern=r"^https?://")
+    SERVICE_NAME: str = Field(default="playground", min_length=1, max_length=100)
 
     @property
     def show_docs(self) -> bool:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from playground import readiness, syllabus, throttling
+from playground import observability, readiness, syllabus, throttling
 from playground.auth import utils as auth_utils
 from playground.auth.config import AuthConfig, load_auth_config
 from playground.auth.router import router as auth_router
@@ -66,6 +66,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
                 logger.warning("S3 is unavailable at start-up; bucket not checked")
         yield {"storage": storage}
     await app.state.engine.dispose()
+    await run_in_threadpool(app.state.tracer_provider.shutdown)  # flushes spans to OTLP
 
 
 def create_app(
@@ -117,7 +118,7 @@ def create_app(
     app.add_middleware(BodyLimit, max_body_bytes=settings.MAX_BODY_BYTES)
     if not settings.ENVIRONMENT.is_deployed:
         app.add_middleware(ProcessHeader)  # which worker answered: lesson 25 reads it
-    app.add_middleware(SecurityHeaders)  # added last: the outermost, it sees every answer
+    app.add_middleware(SecurityHeaders)  # outside BodyLimit: it sees every answer
     routers = [
         auth_router,
         accounts_router,
@@ -131,6 +132,18 @@ def create_app(
         routers.append(pings_router)
     for router in routers:
         app.include_router(router)
+    provider = observability.tracer_provider(
+        service=settings.SERVICE_NAME,
+        version=settings.APP_VERSION,
+        otlp_endpoint=settings.OTLP_ENDPOINT,
+    )
+    observability.observe(
+        app,
+        engine=engine,
+        provider=provider,
+        with_metrics=settings.METRICS,
+        with_tracing=settings.TRACING,
+    )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request) -> HTMLResponse:

@@ -29,7 +29,10 @@ class AwsConfig(BaseSettings):
     # The whole call, retries included: a request never waits longer than this for S3.
     CALL_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0, le=120)
     MAX_ATTEMPTS: int = Field(default=2, ge=1, le=10)  # the first try included
-    PRESIGN_EXPIRES_SECONDS: int = Field(default=900, ge=1, le=7 * 24 * 3600)
+    # An upload URL is short-lived, and at most 10 minutes: an upload never completed is
+    # removed later (``PLAYGROUND_ATTACHMENTS_ABANDONED_AFTER_SECONDS``, at least that long).
+    UPLOAD_EXPIRES_SECONDS: int = Field(default=300, ge=1, le=600)
+    DOWNLOAD_EXPIRES_SECONDS: int = Field(default=900, ge=1, le=7 * 24 * 3600)
     # Local servers start empty; a deployed app's bucket is made by whoever owns the account.
     CREATE_BUCKET: bool = False
 

@@ -4,6 +4,7 @@ import logging
 from fastapi import APIRouter, BackgroundTasks, status
 from starlette.concurrency import run_in_threadpool
 
+from playground import observability
 from playground.auth import exceptions as auth_exceptions
 from playground.database import SessionDep, SessionmakerDep
 from playground.domains.notifications import exceptions, service
@@ -44,12 +45,18 @@ async def queue_email(
     """Accept the email now. With a queue, the outbox row is written before the answer and a
     worker sends it; otherwise a background task writes the row and sends it."""
     if queue is not None:
+        request_id = observability.request_id.get()
         email = await service.outbox(
-            session=session, user_id=user.user_id, subject=data.subject, body=data.body
+            session=session,
+            user_id=user.user_id,
+            subject=data.subject,
+            body=data.body,
+            request_id=request_id,
         )
         try:
             async with asyncio.timeout(ENQUEUE_TIMEOUT_SECONDS):
-                await run_in_threadpool(queue.enqueue, email.id)  # huey's client is sync
+                # huey's client is sync; the id goes along for the worker's log lines
+                await run_in_threadpool(queue.enqueue, email.id, request_id=request_id)
         except Exception as exc:  # the queue's server down or slow: the caller tries again
             logger.warning("enqueueing email %s failed: %s", email.id, type(exc).__name__)
             await service.withdraw(session=session, email=email)

@@ -37,7 +37,7 @@ class AttachmentResponse(CustomModel):
 
 
 class AttachmentUpload(CustomModel):
-    """The new attachment, and where to PUT its bytes (straight to S3, not through the app)."""
+    """The new attachment, and where to POST its bytes (straight to S3, not through the app)."""
 
     attachment: AttachmentResponse
     upload: aws_schemas.PresignedUrl

@@ -1,4 +1,4 @@
-from fastapi import APIRouter, BackgroundTasks, Response, status
+from fastapi import APIRouter, BackgroundTasks, status
 
 from playground.auth import dependencies as auth_dependencies
 from playground.auth import exceptions as auth_exceptions
@@ -88,18 +88,6 @@ async def read_post(post: ValidPost) -> Post:
 async def update_post(post: OwnedPost, data: PostUpdate, session: SessionDep) -> Post:
     """Replace the title and body of your own post."""
     return await service.update(session=session, post=post, data=data)
-
-
-@router.delete(
-    "/posts/{post_id}",  # noqa: FAST003 - a dependency reads it
-    status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
-    summary="Delete your post",
-    responses=error_responses(*_OWNER_ERRORS, exceptions.PostNotFound),
-)
-async def delete_post(post: OwnedPost, session: SessionDep) -> None:
-    """Delete your own post and its reviews."""
-    await service.delete(session=session, post=post)
 
 
 @router.get(
