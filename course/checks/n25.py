@@ -18,7 +18,7 @@ from playground.database import create_engine
 from playground.handlers import register_exception_handlers
 
 PATH = "/ready"
-TIMEOUT = 0.5  # the exercise's: the longest a probe may wait for the database
+TIMEOUT = 0.3  # the exercise's: the longest a probe may wait for the database
 BOUND = 4 * TIMEOUT  # the check's: an answer later than this is a hung probe
 UP, GONE, HANGS = "a database that answers", "a database that is not there", "a database that hangs"
 

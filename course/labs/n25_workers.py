@@ -352,19 +352,23 @@ async def while_blocked(server: Workers, client: httpx.AsyncClient) -> Blocked:
 
 @asynccontextmanager
 async def pinned_elsewhere(
-    server: Workers, busy: httpx.AsyncClient, attempts: int = 3
+    server: Workers, busy: httpx.AsyncClient, tries: int = 10
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """A pinned client that another worker than ``busy``'s answers: its connection is opened
-    while ``busy``'s worker sleeps in ``/pings/terrible`` (a sleeping loop accepts nothing).
-    Tried again if the sleeper had woken up before the connection came (a loaded machine)."""
-    for _ in range(attempts):
-        sleep = await _sleeping(server, busy)
+    """A pinned client that another worker than ``busy``'s answers. New connections go to
+    whichever worker accepts first, so a few tries usually reach the other one; if they do not,
+    one is opened while ``busy``'s worker sleeps in ``/pings/terrible`` (a sleeping loop accepts
+    nothing), and again if the sleeper woke up before it came (a loaded machine)."""
+    mine = worker_of(await busy.get("/health"))
+    for attempt in range(tries + 3):
+        sleep = await _sleeping(server, busy) if attempt >= tries else None
         async with pinned(server) as other:
-            first = worker_of(await other.get("/health"))
-            if first != worker_of(await sleep.task):
+            answered = worker_of(await other.get("/health"))
+            if sleep is not None:
+                await sleep.task
+            if answered != mine:
                 yield other
                 return
-    raise RuntimeError(f"no connection reached another worker in {attempts} tries")
+    raise RuntimeError("no connection reached another worker")
 
 
 async def log_in(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:

@@ -112,7 +112,7 @@ async def test_a_bounded_readiness_route_passes_every_check(
     assert _verdicts(capsys) == [
         '✔ a database that answers: 200 {"status": "ready"}',
         "✔ a database that is not there: 503 NOT_READY, naming the database",
-        "✔ a database that hangs: an answer within 2 s, the same verdict as for one not there",
+        "✔ a database that hangs: an answer within 1.2 s, the same verdict as for one not there",
     ]
 
 
@@ -122,7 +122,7 @@ GONE = "a database that is not there"
 HANGS = "a database that hangs"
 WRONG = [
     Wrong("no bound: waits as long as the database", unbounded, HANGS, "waits as long as"),
-    Wrong("a bound too long for a probe", too_patient, HANGS, "got no answer within 2 s"),
+    Wrong("a bound too long for a probe", too_patient, HANGS, "got no answer within 1.2 s"),
     Wrong("always ready, never asks", hard_coded, GONE, "calls it ready without asking it"),
     Wrong("never ready", always_not_ready, UP, "a database that answers answered HTTP 503"),
     Wrong("catches the timeout only", only_the_timeout, GONE, "answered 500: its error escaped"),
