@@ -21,6 +21,9 @@ from tests.factories import create_user
 USERS = 20
 POSTS_PER_USER = 10
 RACERS = 20
+# A connection for every request at once: 200 requests queued in httpcore's pool of 100 spun the
+# client's loop past the hang guard's 240 s once on a clean clone (2.5 s when it does not).
+ONE_CONNECTION_EACH = httpx.Limits(max_connections=None, max_keepalive_connections=None)
 UNTHROTTLED = {
     "REGISTER_RATE_PER_CLIENT": "1000/minute",
     "REGISTER_RATE_PER_USERNAME": "1000/minute",
@@ -41,7 +44,10 @@ async def test_concurrent_posts_by_many_users_are_all_stored_once(
     pg: course.Playground, caplog: pytest.LogCaptureFixture
 ) -> None:
     users = [await create_user(pg, f"writer{n:02d}") for n in range(USERS)]
-    async with pg.serve() as base_url, httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+    async with (
+        pg.serve() as base_url,
+        httpx.AsyncClient(base_url=base_url, timeout=30, limits=ONE_CONNECTION_EACH) as client,
+    ):
         responses = await asyncio.gather(
             *(
                 client.post(
@@ -72,7 +78,10 @@ async def test_concurrent_reviews_of_one_post_by_one_user_store_exactly_one(
         "/posts", json={"title": "Review me", "body": "once"}, headers=author.headers
     )
     post_id = created.json()["id"]
-    async with pg.serve() as base_url, httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+    async with (
+        pg.serve() as base_url,
+        httpx.AsyncClient(base_url=base_url, timeout=30, limits=ONE_CONNECTION_EACH) as client,
+    ):
         responses = await asyncio.gather(
             *(
                 client.post(
@@ -99,7 +108,10 @@ async def test_concurrent_registrations_of_one_username_create_exactly_one_user(
 
 
 async def _register_racers(pg: course.Playground, caplog: pytest.LogCaptureFixture) -> None:
-    async with pg.serve() as base_url, httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+    async with (
+        pg.serve() as base_url,
+        httpx.AsyncClient(base_url=base_url, timeout=30, limits=ONE_CONNECTION_EACH) as client,
+    ):
         responses = await asyncio.gather(
             *(
                 client.post(
