@@ -165,4 +165,8 @@ def _kept_aside(aside: list[str]) -> Iterator[None]:
         logging.lastResort = propagate
     aside += printed.getvalue().splitlines()
     aside += [f"{r.levelname} {r.name}: {r.getMessage()}" for r in records]
-    aside += [f"{w.category.__name__}: {w.message}" for w in caught]
+    # A ResourceWarning fires when the garbage collector happens to run, for an object made by
+    # whatever ran before (a connection of an earlier cell's playground): not the check's output.
+    aside += [
+        f"{w.category.__name__}: {w.message}" for w in caught if w.category is not ResourceWarning
+    ]

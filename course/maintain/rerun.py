@@ -71,7 +71,7 @@ def check_output_problem(text: str, *, all_pass: bool) -> str | None:
     marked = (PASS, FAIL, f"{WAIT} ", "  hint: ", "checking ")
     stray = [line for line in lines if not line.startswith(marked)]
     if stray:
-        return f"a line that is no check: {stray[0][:80]!r}"
+        return "a line that is no check: " + "; ".join(repr(line[:100]) for line in stray[:3])
     marks = [line[0] for line in lines if line.startswith((PASS, FAIL))]
     if not marks:
         return "no ✔ or ✘ line"
