@@ -1,12 +1,7 @@
-import typing
-from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
-from typing import Any
-
 import pytest
-from fastapi.routing import APIRoute, iter_route_contexts
 
 import course
+from course.labs import n23_limits as limits_lab
 from playground.pagination import MAX_LIMIT, MAX_OFFSET
 from tests.factories import create_user
 from tests.helpers import create_post
@@ -43,31 +38,8 @@ async def test_default_page(pg: course.Playground) -> None:
 # ------------------------------------------------------------ every list is a page
 
 
-def _api_routes(app: Any) -> list[tuple[str, APIRoute]]:
-    """Every API route with its full path (across included routers)."""
-    return [
-        (context.path or "", context.route)
-        for context in iter_route_contexts(app.routes)
-        if isinstance(context.route, APIRoute)
-    ]
-
-
-def _bare_lists(app: Any) -> list[str]:
-    found = []
-    for path, route in _api_routes(app):
-        model = route.response_model
-        origin = typing.get_origin(model) or model
-        if (
-            isinstance(origin, type)
-            and issubclass(origin, Sequence | AbstractSet)
-            and origin not in {str, bytes}
-        ):
-            found.append(f"{','.join(sorted(route.methods or ()))} {path}")
-    return found
-
-
 async def test_no_route_answers_a_bare_list(pg: course.Playground) -> None:
-    assert _bare_lists(pg.app) == []
+    assert limits_lab.bare_lists(pg.app) == []  # the walk lesson 23 shows
 
 
 async def test_every_page_route_takes_a_bounded_limit(pg: course.Playground) -> None:
