@@ -18,6 +18,7 @@ def side_app(pg: Playground | None = None) -> FastAPI:
     app = FastAPI()
     if pg is not None:
         app.state.sessionmaker = pg.app.state.sessionmaker
+        app.state.read_sessionmaker = pg.app.state.read_sessionmaker  # a GET's (read-only)
         register_exception_handlers(app)
     return app
 

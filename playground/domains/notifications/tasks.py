@@ -69,7 +69,8 @@ def _send_email(email_id: str, task: Task) -> None:
 
 
 async def _send(email_id: uuid.UUID, *, sender: service.EmailSender, last_try: bool) -> None:
-    engine = create_engine(load_settings().DATABASE_URL)
+    settings = load_settings()
+    engine = create_engine(settings.DATABASE_URL, **settings.engine_options())
     try:
         await service.send_outboxed(
             sessionmaker=create_sessionmaker(engine),
