@@ -24,6 +24,7 @@ from sqlalchemy import make_url
 SSL_REQUEST = 80877103
 GSSENC_REQUEST = 80877104
 CANCEL_REQUEST = 80877102
+PROTOCOL_3 = 196608  # a StartupMessage: protocol version 3.0
 
 
 @dataclass
