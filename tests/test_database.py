@@ -12,6 +12,7 @@ import pytest
 from fastapi import Request
 from sqlalchemy import Executable, event, insert, make_url, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import course
 from course import apps
@@ -157,8 +158,9 @@ async def test_a_get_gets_a_read_only_session_and_a_write_in_it_is_a_500(
 
     @app.get("/read")
     async def read(request: Request, session: SessionDep) -> None:
-        options = session.bind.get_execution_options()
-        isolation = options.get("isolation_level", "the engine's")
+        bind = session.bind
+        assert isinstance(bind, AsyncEngine)
+        isolation = bind.get_execution_options().get("isolation_level", "the engine's")
         seen[request.method] = (isolation, isinstance(session.sync_session, ReadOnlySession))
 
     async with apps.client(app, raise_errors=False) as client:
