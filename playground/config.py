@@ -116,7 +116,7 @@ class Settings(BaseSettings):
         database = make_url(self.DATABASE_URL)
         options: dict[str, Any] = {}
         # An in-memory SQLite database is one shared connection (a StaticPool): nothing to size.
-        in_memory = database.database in {None, "", ":memory:"} or "memory" in str(database)
+        in_memory = database.database in {None, "", ":memory:"} or "mode=memory" in str(database)
         if database.get_backend_name() == "postgresql" or not in_memory:
             options["pool_size"] = self.DATABASE_POOL_SIZE
             options["max_overflow"] = self.DATABASE_MAX_OVERFLOW

@@ -12,6 +12,7 @@ import re
 import shutil
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,12 +50,13 @@ OUTPUT = ROOT / "BENCHMARKS.md"
 WHERE_THE_TIME_GOES = Path(__file__).with_name("bench_profile.md")
 WRK_CONNECTIONS = 16
 WRK_THREADS = 2
-WRK_SECONDS = 8
+WRK_SECONDS = 8  # per route, in WRK_ROUNDS turns
+WRK_ROUNDS = 4
 WRK_WARMUP_SECONDS = 2
 WRK_TIMEOUT_SECONDS = 30
-# PostgreSQL's statistics: a backend reports its session at its first transaction's end, and
-# pending counts at most once a second.
-STATS_DELAY_SECONDS = 1.5
+# PostgreSQL's statistics: a backend reports its session at the end of its first transaction
+# (or at exit), to shared memory that another backend then reads.
+STATS_DELAY_SECONDS = 0.5
 LIST_ROUTE = "/posts"
 LIST_LIMIT = 20
 WIRE_WARMUP = 20
@@ -127,7 +129,8 @@ class Load:
     rps: float
     p50_ms: float
     p99_ms: float
-    sessions: int | None = None  # new PostgreSQL sessions during the warm-up and the run
+    sessions: int | None = None  # new PostgreSQL sessions during the warm-up and the runs
+    cpu_ms: float | None = None  # the server process's CPU per request (Linux: /proc)
 
 
 @dataclass
@@ -187,8 +190,12 @@ def _ms(text: str) -> float:
     return float(match[1]) * _UNITS[match[2]]
 
 
-def run_wrk(url: str, headers: dict[str, str], seconds: int) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) from one wrk run; any non-2xx response or error stops it."""
+Measured = tuple[float, float, float, int]  # requests/s, p50 ms, p99 ms, requests
+
+
+def run_wrk(url: str, headers: dict[str, str], seconds: int) -> Measured:
+    """(requests/s, p50 ms, p99 ms, requests) from one wrk run; any non-2xx response or error
+    stops it."""
     command = [_wrk(), f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency"]
     command += [f"--timeout={WRK_TIMEOUT_SECONDS}s"]  # a slow response is a latency, not an error
     for name, value in headers.items():
@@ -199,7 +206,8 @@ def run_wrk(url: str, headers: dict[str, str], seconds: int) -> tuple[float, flo
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", report)[1])  # type: ignore[index]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", report, re.M)[1])  # type: ignore[index]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", report, re.M)[1])  # type: ignore[index]
-    return rps, p50, p99
+    requests = int(re.search(r"(\d+) requests in", report)[1])  # type: ignore[index]
+    return rps, p50, p99, requests
 
 
 async def _admin(server: str, statement: str) -> None:
@@ -348,24 +356,64 @@ def served_throughput(
     env: dict[str, str] | None = None,
     stack: tuple[str, str] = SERVING_STACK,
 ) -> list[Load]:
-    """Each route under wrk, after a short warm-up, against one seeded uvicorn process; on
-    PostgreSQL with the sessions the app opened meanwhile."""
+    """Every route under wrk against one seeded uvicorn process: a warm-up each, then
+    WRK_ROUNDS rounds in which every route runs WRK_SECONDS / WRK_ROUNDS seconds in turn, so
+    that a change in the machine's load falls on every route alike (the ratios are what a
+    shared machine can report). On PostgreSQL, with the sessions the app opened meanwhile."""
     with served_app(server, env=env, stack=stack) as served:
-        loads = []
-        for route, path, headers in served.targets:
+        runs: dict[str, list[Measured]] = {}
+        sessions: dict[str, int] = {}
+        cpu_used: dict[str, float] = {}
+
+        def run(route: str, path: str, headers: dict[str, str], seconds: int) -> Measured:
             before = pg_sessions(served)
-            run_wrk(served.base_url + path, headers, WRK_WARMUP_SECONDS)
-            rps, p50, p99 = run_wrk(served.base_url + path, headers, WRK_SECONDS)
+            cpu = cpu_seconds(served.pid)
+            measured = run_wrk(served.base_url + path, headers, seconds)
+            if cpu is not None:
+                cpu_used[route] = cpu_used.get(route, 0.0) + (cpu_seconds(served.pid) or 0) - cpu
             after = pg_sessions(served)
-            sessions = None if before is None or after is None else after - before
-            loads.append(Load(route, rps, p50, p99, sessions))
+            if before is not None and after is not None:
+                sessions[route] = sessions.get(route, 0) + after - before
+            return measured
+
+        for route, path, headers in served.targets:
+            run(route, path, headers, WRK_WARMUP_SECONDS)
+        cpu_used.clear()  # per request: the rounds' CPU over the rounds' requests
+        for _ in range(WRK_ROUNDS):
+            for route, path, headers in served.targets:
+                runs.setdefault(route, []).append(
+                    run(route, path, headers, WRK_SECONDS // WRK_ROUNDS)
+                )
+        loads = []
+        for route, _, _ in served.targets:
+            requests = sum(run[3] for run in runs[route])
+            loads.append(
+                Load(
+                    route,
+                    rps=statistics.fmean(run[0] for run in runs[route]),
+                    p50_ms=statistics.median(run[1] for run in runs[route]),
+                    p99_ms=max(run[2] for run in runs[route]),
+                    sessions=sessions.get(route),
+                    cpu_ms=cpu_used[route] / requests * 1000 if route in cpu_used else None,
+                )
+            )
         return loads
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU a process has used, from ``/proc/<pid>/stat`` (None elsewhere)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return None
+    fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command's "(name)"
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # ---------------------------------------------------------------- one read, layer by layer
 
 LAYER_READS = 2000
 LAYER_CONCURRENCY = 16
+LAYER_ROUNDS = 3
 POST_SQL = "SELECT id, author_id, title, body, created_at, updated_at FROM post WHERE id = ?"
 
 Read = Callable[[], Awaitable[object]]
@@ -387,6 +435,23 @@ async def _cpu_per_read(read: Read) -> tuple[float, float]:
     await asyncio.gather(*(worker() for _ in range(LAYER_CONCURRENCY)))
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     return LAYER_READS / wall, cpu / LAYER_READS * 1000
+
+
+async def _in_turn(reads: list[tuple[str, Read]]) -> list[tuple[str, float, float]]:
+    """(name, reads/s, CPU ms per read) of each way, the medians of LAYER_ROUNDS turns taken
+    in rotation (a change in the machine's load falls on every way alike)."""
+    measured: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in reads}
+    for _ in range(LAYER_ROUNDS):
+        for name, read in reads:
+            measured[name].append(await _cpu_per_read(read))
+    return [
+        (
+            name,
+            statistics.median(rate for rate, _ in measured[name]),
+            statistics.median(cpu for _, cpu in measured[name]),
+        )
+        for name, _ in reads
+    ]
 
 
 async def read_layers() -> list[tuple[str, float, float]]:
@@ -444,14 +509,14 @@ async def read_layers() -> list[tuple[str, float, float]]:
         async def raw_thread() -> object:
             return await run_in_threadpool(blocking_read)
 
-        rows = []
-        for name, read in (
-            ("ORM: `AsyncSession.get(Post, id)` (what the app does)", orm),
-            ("Core: `AsyncConnection.execute(select(post))`", core),
-            ("aiosqlite: `execute` + `fetchall`, no SQLAlchemy", raw_aiosqlite),
-            ("sqlite3 in the thread pool (`run_in_threadpool`)", raw_thread),
-        ):
-            rows.append((name, *await _cpu_per_read(read)))
+        rows = await _in_turn(
+            [
+                ("ORM: `AsyncSession.get(Post, id)` (what the app does)", orm),
+                ("Core: `AsyncConnection.execute(select(post))`", core),
+                ("aiosqlite: `execute` + `fetchall`, no SQLAlchemy", raw_aiosqlite),
+                ("sqlite3 in the thread pool (`run_in_threadpool`)", raw_thread),
+            ]
+        )
         while not connections.empty():
             await connections.get_nowait().close()
         while not threaded.empty():
@@ -460,6 +525,79 @@ async def read_layers() -> list[tuple[str, float, float]]:
     finally:
         await engine.dispose()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+async def read_layers_postgres(database_url: str) -> list[tuple[str, float, float]]:
+    """One post read by id on PostgreSQL, from a GET's ORM read down to asyncpg alone."""
+    settings = Settings(_env_file=None, DATABASE_URL=database_url)
+    engine = database.create_engine(database_url, **settings.engine_options())
+    pool = await asyncpg.create_pool(
+        bench_app.asyncpg_dsn(database_url),
+        min_size=LAYER_CONCURRENCY,
+        max_size=LAYER_CONCURRENCY,
+        ssl=False,
+        reset=bench_app.nothing_to_reset,
+    )
+    try:
+        writes = database.create_sessionmaker(engine)
+        reads = database.create_read_sessionmaker(engine)
+        async with writes() as session:
+            author = AuthUser(
+                username="x", email="x@example.com", password_hash="-", first_name="x"
+            )
+            session.add(author)
+            await session.flush()
+            post = Post(author_id=author.id, title="t", body="b" * 500)
+            session.add(post)
+            await session.commit()
+        post_id = post.id
+
+        async def orm_read() -> object:
+            async with reads() as session:
+                return await session.get(Post, post_id)
+
+        async def orm_transaction() -> object:
+            async with writes() as session:
+                return await session.get(Post, post_id)
+
+        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        statement = select(Post.__table__).where(Post.__table__.c.id == post_id)
+
+        async def core() -> object:
+            async with autocommit.connect() as connection:
+                return (await connection.execute(statement)).first()
+
+        async def raw() -> object:
+            return await pool.fetchrow(bench_app.FLOOR_SQL, post_id)
+
+        return await _in_turn(
+            [
+                ("ORM, a GET's session (autocommit): `AsyncSession.get(Post, id)`", orm_read),
+                ("ORM in a transaction (`BEGIN`, `SELECT`, `ROLLBACK`)", orm_transaction),
+                ("Core, autocommit: `AsyncConnection.execute(select(post))`", core),
+                ("asyncpg: `Pool.fetchrow`, no SQLAlchemy (the floor's read)", raw),
+            ]
+        )
+    finally:
+        await pool.close()
+        await engine.dispose()
+
+
+def layer_lines(title: str, layers: list[tuple[str, float, float]]) -> list[str]:
+    return [
+        f"## {title} ({LAYER_CONCURRENCY} at a time, in-process)",
+        "",
+        "CPU of the whole process (event loop and driver threads) per read, over "
+        f"{LAYER_READS} reads; the median of {LAYER_ROUNDS} turns taken in rotation.",
+        "",
+        "| how | reads/s | CPU per read (ms) | CPU vs the first |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | {rate:.0f} | {cpu:.2f} | {cpu / layers[0][2]:.2f} |"
+            for name, rate, cpu in layers
+        ),
+        "",
+    ]
 
 
 # ---------------------------------------------------------------- counts per route
@@ -582,12 +720,18 @@ def served_lines(loads: list[Load], *, postgres: str | None = None) -> list[str]
         f"## Served by uvicorn on {'PostgreSQL' if postgres else 'SQLite'}, driven by wrk "
         f"({wrk_version()})",
         "",
-        f"- Client: wrk, {WRK_CONNECTIONS} connections, {WRK_THREADS} threads, "
-        f"{WRK_SECONDS} s per route after a {WRK_WARMUP_SECONDS} s warm-up, keep-alive",
+        f"- Client: wrk, {WRK_CONNECTIONS} connections, {WRK_THREADS} threads, keep-alive; "
+        f"a {WRK_WARMUP_SECONDS} s warm-up per route, then {WRK_SECONDS} s per route in "
+        f"{WRK_ROUNDS} rounds of {WRK_SECONDS // WRK_ROUNDS} s, the routes in turn (a change "
+        "in the machine's load falls on all of them); requests/s is the rounds' mean, p50 "
+        "their median, p99 their highest",
         f"- Server: one uvicorn worker ({', '.join(SERVING_STACK)}: `make serve`'s), access log "
         f"off, on 127.0.0.1; {database}, migrated and seeded with one creator and "
         f"{SEEDED_POSTS} posts; the app's own settings (pool, SSL mode) at their defaults",
-        "- Client and server share the machine (wrk takes CPU from the server too)",
+        "- Client and server share the machine (wrk takes CPU from the server too); *CPU per "
+        "request* is the server process's own (user and system, from `/proc`) over the rounds' "
+        "requests: what a request costs the worker, which a busy machine disturbs less than "
+        "requests/s",
     ]
     if postgres:
         lines += [
@@ -595,15 +739,21 @@ def served_lines(loads: list[Load], *, postgres: str | None = None) -> list[str]
             "read with the raw driver (asyncpg, a pool of its own, one prepared SELECT) in the "
             "same process, answered through the same response model",
             "- New sessions: PostgreSQL's `pg_stat_database.sessions` for the app's database, "
-            f"across the route's {WRK_WARMUP_SECONDS + WRK_SECONDS} s (warm-up and run)",
+            f"over the route's {WRK_WARMUP_SECONDS + WRK_SECONDS} s of load (warm-up and rounds)",
         ]
+
+    def cpu(load: Load) -> str:
+        return "–" if load.cpu_ms is None else f"{load.cpu_ms:.2f}"
+
     lines += [
         "",
-        f"| route | requests/s | p50 (ms) | p99 (ms) | vs `/health` |{sessions}",
-        "|---|---|---|---|---|" + ("---|" if postgres else ""),
+        f"| route | requests/s | p50 (ms) | p99 (ms) | vs `/health` | CPU per request (ms) |"
+        f"{sessions}",
+        "|---|---|---|---|---|---|" + ("---|" if postgres else ""),
         *(
             f"| `{load.route}` | {load.rps:.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | "
-            f"{load.rps / health.rps:.2f} |" + (f" {load.sessions} |" if postgres else "")
+            f"{load.rps / health.rps:.2f} | {cpu(load)} |"
+            + (f" {load.sessions} |" if postgres else "")
             for load in loads
         ),
         "",
@@ -617,7 +767,13 @@ def served_lines(loads: list[Load], *, postgres: str | None = None) -> list[str]
         floor = rows[bench_app.FLOOR_PATH]
         lines.append(
             f"- `/posts/{{post_id}}` ÷ its floor `{bench_app.FLOOR_PATH}`: "
-            f"**{post.rps / floor.rps:.2f}×**"
+            f"**{post.rps / floor.rps:.2f}×** in requests/s"
+            + (
+                f", **{floor.cpu_ms / post.cpu_ms:.2f}×** in CPU per request (the floor's ÷ "
+                "the route's)"
+                if floor.cpu_ms and post.cpu_ms
+                else ""
+            )
         )
     return [*lines, ""]
 
@@ -712,10 +868,12 @@ def postgres_lines(server: str | None) -> list[str]:
             "",
         ]
     version = asyncio.run(_server_version(server))
-    return [
-        *served_lines(served_throughput(server), postgres=version),
-        *wire_lines(wire_counts(server)),
-    ]
+    served = served_lines(served_throughput(server), postgres=version)
+    wire = wire_lines(wire_counts(server))
+    with bench_database(server) as database_url:
+        layers = asyncio.run(read_layers_postgres(database_url))
+    title = "One read of a post by id on PostgreSQL, layer by layer"
+    return [*served, *wire, *layer_lines(title, layers)]
 
 
 def main() -> None:
@@ -730,8 +888,11 @@ def main() -> None:
         print("\n".join(bench_setup.set_up_lines(*bench_setup.set_up_times())))
         return
     if sys.argv[1:] == ["layers"]:
-        for name, rate, cpu in asyncio.run(read_layers()):
-            print(f"{cpu:6.2f} ms CPU/read {rate:6.0f} reads/s  {name}")
+        print("\n".join(layer_lines("SQLite", asyncio.run(read_layers()))))
+        if pg_server:
+            with bench_database(pg_server) as database_url:
+                layers = asyncio.run(read_layers_postgres(database_url))
+            print("\n".join(layer_lines("PostgreSQL", layers)))
         return
     started = time.perf_counter()
     set_up = bench_setup.set_up_times()  # first: downloads and installs on a quiet machine
@@ -774,18 +935,7 @@ def main() -> None:
         *bench_setup.set_up_lines(*set_up),
         WHERE_THE_TIME_GOES.read_text().strip(),
         "",
-        f"## One read of a post by id, layer by layer ({LAYER_CONCURRENCY} at a time, in-process)",
-        "",
-        "CPU of the whole process (event loop and driver threads) per read, "
-        f"over {LAYER_READS} reads.",
-        "",
-        "| how | reads/s | CPU per read (ms) | CPU vs the ORM |",
-        "|---|---|---|---|",
-        *(
-            f"| {name} | {rate:.0f} | {cpu:.2f} | {cpu / layers[0][2]:.2f} |"
-            for name, rate, cpu in layers
-        ),
-        "",
+        *layer_lines("One read of a post by id on SQLite, layer by layer", layers),
         "## SQL statements and JWT decodes per request (counted in-process)",
         "",
         "In-process, `ASGITransport` waits for background tasks, so their statements are counted",

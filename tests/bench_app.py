@@ -18,7 +18,7 @@ import asyncpg
 from fastapi import APIRouter, FastAPI, Request
 from sqlalchemy import make_url
 
-from playground.config import load_settings
+from playground.config import Settings, load_settings
 from playground.domains.posts.exceptions import PostNotFound
 from playground.domains.posts.schemas import PostResponse
 from playground.main import create_app
@@ -35,7 +35,7 @@ def asyncpg_dsn(database_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-async def _nothing_to_reset(connection: asyncpg.Connection) -> None:
+async def nothing_to_reset(connection: asyncpg.Connection) -> None:
     """asyncpg's own reset is a round trip (``RESET ALL``, ``UNLISTEN *``, ...)."""
 
 
@@ -51,7 +51,7 @@ def floor_router(database_url: str) -> APIRouter:
             asyncpg_dsn(database_url),
             min_size=FLOOR_POOL_SIZE,
             max_size=FLOOR_POOL_SIZE,
-            reset=_nothing_to_reset,
+            reset=nothing_to_reset,
             ssl=False,
         ) as pool:
             yield {"floor_pool": pool}
@@ -69,9 +69,10 @@ def floor_router(database_url: str) -> APIRouter:
     return router
 
 
-def create_bench_app() -> FastAPI:
-    """The playground from the environment's settings; on PostgreSQL, with the floor route."""
-    settings = load_settings()
+def create_bench_app(settings: Settings | None = None) -> FastAPI:
+    """The playground (by default from the environment's settings); on PostgreSQL, with the
+    floor route."""
+    settings = settings or load_settings()
     app = create_app(settings)
     if make_url(settings.DATABASE_URL).get_backend_name() == "postgresql":
         app.include_router(floor_router(settings.DATABASE_URL))
