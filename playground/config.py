@@ -57,12 +57,9 @@ class Settings(BaseSettings):
         pattern=r"^(sqlite\+aiosqlite|postgresql\+asyncpg)://",
         description="SQLAlchemy async URL.",
     )
-    # One worker's pool, PostgreSQL or a SQLite file. A connection comes back to the pool when
-    # its request's session closes; an overflow connection (beyond the pool size) is closed
-    # then, and the next request opens a new one (a new server process, authentication, type
-    # set-up). So the pool holds what one worker uses at once: a request and its background
-    # task each hold one, and 16 clients in flight hold 16. Every worker has its own pool:
-    # workers x (size + overflow) must stay under the server's max_connections (100 by default).
+    # One worker's pool: what it uses at once, a connection per request in flight and per
+    # background task. An overflow connection is closed when it comes back, so a pool smaller
+    # than that opens a new one (a server process, authentication) for every request.
     DATABASE_POOL_SIZE: int = Field(
         default=20, ge=1, le=1000, description="Connections the pool keeps open."
     )

@@ -713,7 +713,7 @@ def served_lines(loads: list[Load], *, postgres: str | None = None) -> list[str]
         f"a throwaway database on PostgreSQL {postgres} (a cluster on loopback, as "
         "`make test-postgres` starts it)"
         if postgres
-        else "a migrated throwaway SQLite database"
+        else "a throwaway SQLite database"
     )
     sessions = " new sessions |" if postgres else ""
     lines = [
