@@ -18,7 +18,7 @@ NBVAL := --nbval --nbval-sanitize-with course/maintain/nbval_sanitize.cfg --nbva
 	--nbval-cell-timeout 120 \
 	-p course.maintain.nbval_ipc
 
-.PHONY: help install install-learner lab update reset progress test-stress test requirements-files test-learner-set test-rerun test-postgres postgres-checks bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
+.PHONY: help install install-learner lab update reset progress test-stress test requirements-files test-learner-set test-rerun test-postgres postgres-checks test-scale scale-checks redis-server bench lint typecheck pytest serve worker notebooks migration migrate requirements clean site site-check chromium test-latest
 
 help:
 	@echo "make lab        the learner's set, then JupyterLab on workspace/, your copies of the lessons (LAB_ARGS=...)"
@@ -29,9 +29,10 @@ help:
 	@echo "make test       both sets, lint, type check, tests + every notebook under strict nbval"
 	@echo "make test-rerun  every notebook: each code cell run twice in a row, then Run All again"
 	@echo "make test-postgres  migrations and tests/ on a throwaway PostgreSQL cluster"
+	@echo "make test-scale  two apps and two queue workers on PostgreSQL + Redis, a worker killed and Redis restarted under load"
 	@echo "make test-learner-set  every notebook under strict nbval with the learner's set alone"
 	@echo "make serve      migrate, \`fastapi run\` the API (PORT=$(PORT)) beside a local S3; DEV=1: fastapi dev"
-	@echo "make worker     the email queue's worker (huey), beside make serve"
+	@echo "make worker     the queue's worker (huey: emails, attachments' clean-up), beside make serve"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
 	@echo "make bench      measure notebooks, throughput under wrk (SQLite, PostgreSQL), SQL/JWT counts, pings -> BENCHMARKS.md"
 	@echo "make site       the course as static HTML from the committed outputs -> build/site/html"
@@ -154,6 +155,30 @@ postgres-checks:
 	$(BIN)/alembic check
 	$(BIN)/python -m pytest -n auto --dist loadfile tests
 
+# The scale-out configuration under faults (tests/scale.py): PostgreSQL (a throwaway cluster) and
+# Redis on loopback, two app processes and two queue workers, 1,000 email requests while a
+# worker is killed and Redis restarted; then every accepted email must be sent. Some three
+# minutes. Debian's redis-server is installed when missing and running as root.
+test-scale: install redis-server
+	.ci/with-postgres $(MAKE) --no-print-directory scale-checks
+
+scale-checks:
+	@test -n "$$PLAYGROUND_TEST_DATABASE_URL" || (echo "run through: make test-scale" && exit 2)
+	PLAYGROUND_SCALE_TEST=1 PLAYGROUND_TEST_HANG_SECONDS=600 \
+		$(BIN)/python -m pytest tests/test_scale.py -s -q
+
+redis-server:
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "test-scale: installing Redis (Debian package redis-server)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq redis-server >/dev/null 2>&1 \
+	      || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }; \
+	  fi; \
+	  command -v redis-server >/dev/null || { \
+	    echo "test-scale: redis-server not found. Install it (sudo apt-get install redis-server)," >&2; \
+	    echo "or run as root so that make test-scale can install it." >&2; exit 2; }; }
+
 # A local S3-compatible server (moto) on S3_PORT for attachments, stopped with the app.
 S3_PORT ?= 9000
 # FastAPI's CLI finds the app through [tool.fastapi] entrypoint in pyproject.toml: `fastapi run`
@@ -166,9 +191,11 @@ serve: migrate
 	PLAYGROUND_AWS_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) PLAYGROUND_AWS_CREATE_BUCKET=true \
 	$(BIN)/fastapi $(if $(DEV),dev,run) --host 127.0.0.1 --port $(PORT)
 
-# The email queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue).
+# The queue's consumer, beside `make serve` (with PLAYGROUND_NOTIFICATIONS_DELIVERY=queue): it sends
+# the emails, purges deleted posts' files and sweeps abandoned uploads every few minutes; huey's,
+# logging JSON lines through logging.ini.
 worker: migrate
-	$(BIN)/huey_consumer playground.domains.notifications.tasks.queue -w 2 -k thread
+	$(BIN)/python -m playground.worker -w 2 -k thread --log-config logging.ini
 
 # A benchmark, not a test: writes BENCHMARKS.md from one run, on SQLite and on a throwaway
 # PostgreSQL cluster started as test-postgres starts it. The load generator is wrk (Debian

@@ -14,11 +14,13 @@ LAB_URL = "http://lab.test"
 
 
 def side_app(pg: Playground | None = None) -> FastAPI:
-    """A bare FastAPI app; given a playground, on its database and with its error handlers."""
+    """A bare FastAPI app; given a playground, on its database, its token settings and with its
+    error handlers."""
     app = FastAPI()
     if pg is not None:
         app.state.sessionmaker = pg.app.state.sessionmaker
         app.state.read_sessionmaker = pg.app.state.read_sessionmaker  # a GET's (read-only)
+        app.state.auth_config = pg.app.state.auth_config
         register_exception_handlers(app)
     return app
 

@@ -7,6 +7,12 @@ A notebook's check cell reads like::
 
 Each ``Check`` holds what it verifies, a hint for when it fails, and a test: a function (sync
 or async) that raises ``AssertionError`` (or anything else) or returns ``False`` to fail.
+
+One mistake gives one ✘. A check that is only meaningful once others pass names them in
+``needs``; while one of them has not passed, it does not run and prints a neutral line,
+``· what: waits for the check above``. Until the learner has answered (a check raised
+``Unanswered``), nothing after it runs either: ``· what: waits for an answer``. Checks that
+catch different mistakes stay independent: each gets its own ✔ or ✘.
 """
 
 import ast
@@ -22,17 +28,23 @@ from typing import Any
 
 PASS = "✔"
 FAIL = "✘"
+WAIT = "·"  # a check that did not run: what it needs has not passed yet
 
 
 class Unanswered(AssertionError):
     """The workspace still holds the skeleton's ``...``."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: ``needs`` names the very checks
 class Check:
     what: str
     hint: str
     test: Callable[[], Awaitable[object] | object]
+    needs: "Check | tuple[Check, ...]" = ()  # earlier checks this one is meaningless without
+
+    @property
+    def needed(self) -> tuple["Check", ...]:
+        return (self.needs,) if isinstance(self.needs, Check) else tuple(self.needs)
 
 
 def answered(value: Any) -> Any:
@@ -69,25 +81,27 @@ def _skeleton(value: Any) -> bool:
 NOT_ANSWERED = "not answered yet: replace the `...`"
 
 
-async def _passes(check: Check) -> tuple[bool, str]:
+async def _passes(check: Check) -> tuple[bool, str, bool]:
+    """(passed, why not, whether the learner has not answered yet)."""
     try:
         result = check.test()
         if inspect.isawaitable(result):
             result = await result
     except Unanswered as exc:
         said = str(exc)
-        return False, NOT_ANSWERED if said in ("", "not answered yet") else said
+        return False, NOT_ANSWERED if said in ("", "not answered yet") else said, True
     except AssertionError as exc:
-        return False, str(exc) or check.hint
+        return False, str(exc) or check.hint, False
     except Exception as exc:  # a learner's bug is a failed check, not a traceback
-        return False, f"{type(exc).__name__}: {exc}"
+        return False, f"{type(exc).__name__}: {exc}", False
     if result is False:
-        return False, check.hint
-    return True, ""
+        return False, check.hint, False
+    return True, "", False
 
 
 async def check(*checks: Check | Iterable[Check], of: str | None = None) -> None:
-    """Run the checks in order and print ``✔ what``, or ``✘ what: why`` and a hint.
+    """Run the checks in order and print ``✔ what``, or ``✘ what: why`` and a hint, or
+    ``· what: waits for ...`` for a check whose ``needs`` have not passed (it does not run).
 
     ``of`` names what is checked when it is not the learner's answer (``of="the solution"``).
     """
@@ -96,12 +110,28 @@ async def check(*checks: Check | Iterable[Check], of: str | None = None) -> None
     flat: list[Check] = []
     for item in checks:
         flat.extend([item] if isinstance(item, Check) else item)
+    for index, one in enumerate(flat):
+        later = [need.what for need in one.needed if need not in flat[:index]]
+        if later:
+            raise ValueError(f"{one.what!r} needs checks that do not run before it: {later}")
+    failed: dict[Check, set[Check]] = {}  # a check that did not pass: the ✘ checks behind it
+    unanswered = False
     aside: list[str] = []
     for one in flat:
+        behind = set().union(*(failed[need] for need in one.needed if need in failed))
+        if unanswered or behind:
+            failed[one] = behind
+            waits = "an answer" if unanswered else f"the check{'s' * (len(behind) > 1)} above"
+            print(f"{WAIT} {one.what}: waits for {waits}")
+            continue
         with _kept_aside(aside):
-            ok, why = await _passes(one)
-        print(f"{PASS} {one.what}" if ok else f"{FAIL} {one.what}: {why}")
-        if not ok and why != one.hint:
+            ok, why, unanswered = await _passes(one)
+        if ok:
+            print(f"{PASS} {one.what}")
+            continue
+        failed[one] = {one}
+        print(f"{FAIL} {one.what}: {why}")
+        if why != one.hint:
             print(f"  hint: {one.hint}")
     if aside:  # what the code under check printed or logged: after the verdicts, not among them
         print("(printed while checking)")

@@ -31,6 +31,13 @@ BASE_URL = "http://playground.test"
 DEFAULT_PASSWORD = "correct-horse-battery"
 # Cheap Argon2 for the course and tests; the app's defaults stay the production ones.
 FAST_HASHING = {"PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 1024}
+# Roomy throttles too: a learner who runs a check cell again and again within a minute logs the
+# same users in each time, and must get ✔/✘, not a 429. Lesson 23 passes the app's own rates.
+ROOMY_THROTTLES = {
+    f"{action}_RATE_PER_{key}": "1000/minute"
+    for action in ("LOGIN", "REGISTER")
+    for key in ("CLIENT", "USERNAME")
+}
 
 
 @dataclass(frozen=True)
@@ -218,7 +225,8 @@ async def start(
     """A fresh playground: a throwaway database, migrated by Alembic, lifespan running.
 
     ``settings``, ``auth``, ``aws`` and ``notifications`` override fields of ``Settings``,
-    ``AuthConfig``, ``AwsConfig`` and ``NotificationsConfig``; ``.env`` is not read, so a
+    ``AuthConfig`` (cheap hashing and roomy throttles unless given), ``AwsConfig`` and
+    ``NotificationsConfig``; ``.env`` is not read, so a
     notebook shows the same thing on every machine. ``s3=True`` points the app at this
     process's local S3 server (a bucket of its own); otherwise at an address where nothing
     listens. The database is a copy of a migrated template (one SQLite file per user and
@@ -235,7 +243,7 @@ async def start(
         _env_file=None,
         **{"ENVIRONMENT": Environment.TEST, **overrides, "DATABASE_URL": database_url},
     )
-    auth_config = AuthConfig(_env_file=None, **{**FAST_HASHING, **(auth or {})})
+    auth_config = AuthConfig(_env_file=None, **{**FAST_HASHING, **ROOMY_THROTTLES, **(auth or {})})
     aws_config = AwsConfig(_env_file=None, **{**_local_s3(start=s3), **(aws or {})})
     # The queue (when DELIVERY=queue) lives in the workdir too, removed with the playground.
     queue_url = f"sqlite:///{workdir / 'queue.db'}"

@@ -80,7 +80,17 @@ class Settings(BaseSettings):
         {Environment.LOCAL, Environment.STAGING}
     )
     PING_DELAY_SECONDS: float = Field(default=0.2, ge=0, le=10)
+    # A larger request body is answered 413 before it is read whole.
+    MAX_BODY_BYTES: int = Field(default=1_048_576, ge=1024, le=1_073_741_824)
     APP_VERSION: str = __version__  # the package version, unless a deployment says otherwise
+    # Observability (playground/observability.py): Prometheus metrics at /metrics, and
+    # OpenTelemetry traces of each request and its SQL (off: no spans, and none of their CPU),
+    # sent over OTLP/HTTP only when an endpoint is set (a collector's, e.g.
+    # http://127.0.0.1:4318/v1/traces; the prod extra).
+    METRICS: bool = True
+    TRACING: bool = True
+    OTLP_ENDPOINT: str | None = Field(default=None, pattern=r"^https?://")
+    SERVICE_NAME: str = Field(default="playground", min_length=1, max_length=100)
 
     @field_validator("DATABASE_SSL_MODE")
     @classmethod
@@ -101,6 +111,11 @@ class Settings(BaseSettings):
     @property
     def show_docs(self) -> bool:
         return self.ENVIRONMENT in self.SHOW_DOCS_ENVIRONMENTS
+
+    @property
+    def serves_pings(self) -> bool:
+        """``/pings/*`` block the loop on purpose: a lesson's tool, never deployed."""
+        return self.ENVIRONMENT in {Environment.LOCAL, Environment.TEST}
 
     @property
     def database_ssl(self) -> str | None:

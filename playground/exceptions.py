@@ -26,6 +26,8 @@ class PlaygroundError(Exception):
 
     def __init__(self, detail: str | None = None) -> None:
         self.message = detail or self.detail
+        # Headers of this one answer (``Retry-After``), on top of the class's own.
+        self.extra_headers: dict[str, str] = {}
         super().__init__(self.message)
 
 
@@ -75,3 +77,31 @@ class ServiceUnavailable(PlaygroundError):
     status_code = HTTPStatus.SERVICE_UNAVAILABLE
     code = "SERVICE_UNAVAILABLE"
     detail = "Service unavailable"
+
+
+class BodyTooLarge(PlaygroundError):
+    """A request body over ``PLAYGROUND_MAX_BODY_BYTES``: refused before it is read whole."""
+
+    status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    code = "BODY_TOO_LARGE"
+    detail = "Request body too large"
+
+
+class TooManyRequests(PlaygroundError):
+    """Too many attempts in a window; ``Retry-After`` says how many seconds to wait."""
+
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
+    code = "TOO_MANY_REQUESTS"
+    detail = "Too many requests; try again later"
+
+    def __init__(self, *, retry_after: int, detail: str | None = None) -> None:
+        super().__init__(detail)
+        self.extra_headers = {"Retry-After": str(retry_after)}
+
+
+class NotReady(ServiceUnavailable):
+    """A system this process needs (the database, the queue) is down or too slow to answer:
+    the process is alive but should get no traffic (``GET /health/ready``)."""
+
+    code = "NOT_READY"
+    detail = "Not ready"

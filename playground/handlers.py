@@ -1,5 +1,6 @@
 """The exception handlers, one per type: every error leaves as ``{"detail", "code"}``."""
 
+import json
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -11,11 +12,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from playground.exceptions import INTERNAL_ERROR, VALIDATION_ERROR, PlaygroundError
+from playground.exceptions import (
+    INTERNAL_ERROR,
+    VALIDATION_ERROR,
+    BodyTooLarge,
+    PlaygroundError,
+)
+from playground.middleware import SECURITY_HEADERS
 
 logger = logging.getLogger(__name__)
 
 SECRET_FIELDS = frozenset({"password"})
+# A 422 echoes at most this many characters of each input (as JSON): a 50 MB field is not sent
+# back whole.
+MAX_ECHO_CHARS = 256
+# Starlette's own errors that have a code of ours (``HTTPStatus(413).name`` differs across
+# Python versions).
+_OWN_CODES: dict[int, type[PlaygroundError]] = {BodyTooLarge.status_code: BodyTooLarge}
 
 
 def _render(
@@ -29,6 +42,20 @@ def _escape_surrogates(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _bounded(value: Any) -> Any:
+    """``value`` if its JSON is short and encodable; otherwise the start of its text, marked."""
+    try:
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False, default=str)
+    except ValueError:  # NaN or Infinity: never echoed as JSON cannot carry them
+        text = repr(value)
+    else:
+        if len(text) <= MAX_ECHO_CHARS:
+            return value
+    if isinstance(value, str):
+        return value[:MAX_ECHO_CHARS] + "…"
+    return text[:MAX_ECHO_CHARS] + "…"
+
+
 def _redact(error: Any) -> Any:
     """A 422 entry without echoing a secret back, and with ``ctx.error`` as readable text."""
     error = dict(error)
@@ -39,8 +66,13 @@ def _redact(error: Any) -> Any:
             key: "**********" if key in SECRET_FIELDS else value
             for key, value in error["input"].items()
         }
-    if isinstance(error.get("ctx"), dict) and "error" in error["ctx"]:
-        error["ctx"] = {**error["ctx"], "error": str(error["ctx"]["error"])}
+    if isinstance(error.get("ctx"), dict):
+        ctx = {**error["ctx"]}
+        if "error" in ctx:
+            ctx["error"] = str(ctx["error"])
+        error["ctx"] = {key: _bounded(value) for key, value in ctx.items()}
+    if "input" in error:
+        error["input"] = _bounded(error["input"])
     return error
 
 
@@ -53,7 +85,8 @@ def _http_code(status_code: int) -> str:
 
 async def handle_playground_error(request: Request, exc: PlaygroundError) -> JSONResponse:
     """A domain error: its own status, code and message."""
-    return _render(exc.status_code, {"detail": exc.message, "code": exc.code}, exc.headers)
+    headers = {**(exc.headers or {}), **exc.extra_headers}
+    return _render(exc.status_code, {"detail": exc.message, "code": exc.code}, headers or None)
 
 
 async def handle_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -66,7 +99,11 @@ async def handle_validation_error(request: Request, exc: RequestValidationError)
 
 async def handle_http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     """Starlette's and FastAPI's own errors (404 route, 405, 400 body): the same shape."""
-    body = {"detail": str(exc.detail), "code": _http_code(exc.status_code)}
+    own = _OWN_CODES.get(exc.status_code)
+    if own is not None:
+        body = {"detail": own.detail, "code": own.code}
+    else:
+        body = {"detail": str(exc.detail), "code": _http_code(exc.status_code)}
     return _render(exc.status_code, body, exc.headers)
 
 
@@ -74,7 +111,8 @@ async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     """A bug: logged with its traceback, answered without one."""
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     body = {"detail": "Internal server error", "code": INTERNAL_ERROR}
-    return _render(HTTPStatus.INTERNAL_SERVER_ERROR, body)
+    # Rendered by Starlette's outermost middleware, outside ``SecurityHeaders``: its own copy.
+    return _render(HTTPStatus.INTERNAL_SERVER_ERROR, body, SECURITY_HEADERS)
 
 
 def register_exception_handlers(app: FastAPI) -> None:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from playground import syllabus
+from playground import observability, readiness, syllabus, throttling
 from playground.auth import utils as auth_utils
 from playground.auth.config import AuthConfig, load_auth_config
 from playground.auth.router import router as auth_router
@@ -32,9 +32,11 @@ from playground.domains.pings.router import router as pings_router
 from playground.domains.post_attachments.router import router as post_attachments_router
 from playground.domains.posts.router import router as posts_router
 from playground.domains.profiles.router import router as profiles_router
+from playground.exceptions import NotReady
 from playground.handlers import register_exception_handlers
+from playground.middleware import BodyLimit, ProcessHeader, SecurityHeaders
 from playground.models import CustomModel
-from playground.openapi import document_validation_errors
+from playground.openapi import document_validation_errors, error_responses
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
     hasher: auth_utils.PasswordHasher = app.state.password_hasher
     await run_in_threadpool(lambda: hasher.dummy_hash)  # made now, not in the first bad login
     aws_config: AwsConfig = app.state.aws_config
+    # Here, where the app starts serving (and opens S3), not in ``create_app``: an app built to
+    # be inspected (lesson 10's production .env) needs no S3 keys.
+    aws_config.check_for(app.state.settings.ENVIRONMENT)
     async with aws_client.open_storage(aws_config) as storage:
         if aws_config.CREATE_BUCKET:
             try:
@@ -61,6 +66,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
                 logger.warning("S3 is unavailable at start-up; bucket not checked")
         yield {"storage": storage}
     await app.state.engine.dispose()
+    await run_in_threadpool(app.state.tracer_provider.shutdown)  # flushes spans to OTLP
 
 
 def create_app(
@@ -102,9 +108,19 @@ def create_app(
 
         app.state.email_queue = notifications_tasks.make_queue(notifications_config)
 
+    app.state.throttle = throttling.Throttle(throttling.storage_uri(notifications_config.QUEUE_URL))
+    # What GET /health/ready asks: the database, and the queue's Redis when emails go there.
+    app.state.readiness_probes = {"database": readiness.database(engine)}
+    if app.state.email_queue is not None and notifications_config.QUEUE_URL.startswith("redis"):
+        app.state.readiness_probes["queue"] = readiness.redis(notifications_config.QUEUE_URL)
+
     register_exception_handlers(app)
     document_validation_errors(app)
-    for router in (
+    app.add_middleware(BodyLimit, max_body_bytes=settings.MAX_BODY_BYTES)
+    if not settings.ENVIRONMENT.is_deployed:
+        app.add_middleware(ProcessHeader)  # which worker answered: lesson 25 reads it
+    app.add_middleware(SecurityHeaders)  # outside BodyLimit: it sees every answer
+    routers = [
         auth_router,
         accounts_router,
         posts_router,
@@ -112,9 +128,23 @@ def create_app(
         profiles_router,
         creators_router,
         notifications_router,
-        pings_router,
-    ):
+    ]
+    if settings.serves_pings:
+        routers.append(pings_router)
+    for router in routers:
         app.include_router(router)
+    provider = observability.tracer_provider(
+        service=settings.SERVICE_NAME,
+        version=settings.APP_VERSION,
+        otlp_endpoint=settings.OTLP_ENDPOINT,
+    )
+    observability.observe(
+        app,
+        engine=engine,
+        provider=provider,
+        with_metrics=settings.METRICS,
+        with_tracing=settings.TRACING,
+    )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request) -> HTMLResponse:
@@ -128,8 +158,19 @@ def create_app(
         summary="Liveness",
     )
     async def health() -> Health:
-        """The app is up; which environment and version."""
+        """The app is up; which environment and version. Liveness: no I/O, nothing asked."""
         return Health(environment=settings.ENVIRONMENT.value, version=settings.APP_VERSION)
+
+    @app.get(
+        "/health/ready",
+        tags=["meta"],
+        summary="Readiness",
+        responses=error_responses(NotReady),
+    )
+    async def ready(request: Request) -> readiness.Readiness:
+        """Ready for traffic: the database, and the queue's Redis when emails go there, each
+        answered within ``READY_TIMEOUT_SECONDS``; 503 ``NOT_READY`` naming what is down."""
+        return await readiness.check(request.app.state.readiness_probes)
 
     return app
 

@@ -1,9 +1,15 @@
 """The project-wide pydantic base: one place for serialization rules."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    field_serializer,
+)
 from pydantic_core import to_jsonable_python
 
 
@@ -52,3 +58,11 @@ class CustomModel(BaseModel):
     def serializable_dict(self, **kwargs: Any) -> dict[str, Any]:
         """A dict that ``json.dumps`` accepts, with the same rules as the API's responses."""
         return self.model_dump(mode="json", **kwargs)
+
+
+# PostgreSQL's text cannot hold U+0000 (asyncpg refuses it: a 500) and SQLite stores it: the
+# same input must get the same answer on both, a 422 before any SQL. A pattern, not a
+# validator function: ``min_length`` and ``max_length`` keep their string errors, and the
+# OpenAPI document says it.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+"""Every text field a client sends: a ``str`` without NUL characters."""

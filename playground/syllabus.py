@@ -38,4 +38,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("20", "overrides_and_lifespan", "Dependency overrides and lifespan state"),
     Lesson("21", "finding_blocking_code", "Finding blocking code"),
     Lesson("22", "task_queue", "Outgrowing BackgroundTasks: a task queue"),
+    Lesson("23", "limits_and_abuse", "Limits and abuse: no input makes a 5xx"),
+    Lesson("24", "observability", "Observability: request ids, metrics, traces"),
+    Lesson("25", "several_processes", "Several processes: workers, state, shutdown, readiness"),
 )

@@ -4,8 +4,10 @@ from fastapi import FastAPI
 
 import course
 from playground.exceptions import Conflict, ErrorResponse, NotFound, PlaygroundError
-from playground.handlers import register_exception_handlers
+from playground.handlers import MAX_ECHO_CHARS, register_exception_handlers
 from playground.openapi import error_responses
+from tests.factories import create_user
+from tests.helpers import assert_validation_error
 
 
 class GadgetMissing(NotFound):
@@ -78,6 +80,7 @@ async def test_unexpected_error_is_a_500_without_traceback(client: httpx.AsyncCl
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal server error", "code": "INTERNAL_ERROR"}
     assert "secret" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"  # a 500 carries them too
 
 
 def test_error_responses_groups_codes_by_status() -> None:
@@ -109,3 +112,65 @@ async def test_openapi_documents_the_422_body_with_its_code(pg: course.Playgroun
     assert model["required"] == ["detail", "code"]
     assert model["properties"]["code"]["const"] == "VALIDATION_ERROR"
     assert pg.app.openapi() is schema  # generated once
+
+
+# ---------------------------------------------------------------- hostile input, one by one
+
+
+async def test_a_422_echoes_a_bounded_slice_of_a_huge_field(pg: course.Playground) -> None:
+    ada = await create_user(pg, "ada")
+    response = await pg.client.post(
+        "/posts", json={"title": "t" * 500_000, "body": "b"}, headers=ada.headers
+    )
+    [error] = assert_validation_error(response, (("body", "title"), "string_too_long"))
+    assert len(error["input"]) == MAX_ECHO_CHARS + 1 and error["input"].endswith("…")
+    assert len(response.content) < 2048
+
+
+async def test_a_422_echoes_a_bounded_slice_of_a_huge_body(pg: course.Playground) -> None:
+    ada = await create_user(pg, "ada")
+    response = await pg.client.post("/posts", json=list(range(100_000)), headers=ada.headers)
+    assert response.status_code == 422
+    assert len(response.content) < 2048
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/posts", {"title": "a\x00b", "body": "b"}, "title"),
+        ("/posts", {"title": "t", "body": "\x00"}, "body"),
+    ],
+)
+async def test_a_nul_in_a_text_field_is_a_422_on_every_database(
+    pg: course.Playground, path: str, body: dict[str, str], field: str
+) -> None:
+    ada = await create_user(pg, "ada")
+    response = await pg.client.post(path, json=body, headers=ada.headers)
+    assert_validation_error(response, (("body", field), "string_pattern_mismatch"))
+
+
+def test_every_text_field_a_client_sends_refuses_nul() -> None:
+    """One type, ``playground.models.Text``: every request schema's text field carries it."""
+    from playground.main import create_app
+
+    document = create_app().openapi()
+    request_schemas = set()
+    for methods in document["paths"].values():
+        for spec in methods.values():
+            for content in spec.get("requestBody", {}).get("content", {}).values():
+                request_schemas.add(content["schema"]["$ref"].rsplit("/", 1)[1])
+    assert len(request_schemas) >= 8, request_schemas
+    unguarded = []
+    for name in sorted(request_schemas):
+        for field, schema in document["components"]["schemas"][name]["properties"].items():
+            options = schema.get("anyOf", [schema])
+            for option in options:
+                if option.get("type") != "string" or "enum" in option or "format" in option:
+                    continue
+                if field in {"password", "client_secret", "grant_type", "scope", "client_id"}:
+                    continue  # never stored nor queried: hashed, or OAuth2 form plumbing
+                pattern = option.get("pattern", "")
+                # A NUL refused by ``Text``, or not in the characters an allow-list takes.
+                if "\\x00" not in pattern and pattern != "^[A-Za-z0-9_-]+$":
+                    unguarded.append(f"{name}.{field}")
+    assert unguarded == []

@@ -35,8 +35,8 @@ def test_a_learner_runs_all_answers_saves_and_updates(tmp_path: Path) -> None:
     )
     wrong, right = run.outputs["wrong"], run.outputs["right"]
     assert "✘ an unknown id: 404 USER_NOT_FOUND" in wrong
-    assert all(line.startswith(("✔", "✘", "  hint: ")) for line in wrong.splitlines() if line)
-    assert right.count("✔") == 3 and "✘" not in right and "<error" not in right
+    assert all(line.startswith(("✔", "✘", "· ", "  hint: ")) for line in wrong.splitlines() if line)
+    assert right.count("✔") == 4 and "✘" not in right and "<error" not in right
     assert "carried your 1 workspace cell(s) over" in run.update_said
     assert "raise UserNotFound()" in run.outputs["after update: workspace cell"]
     assert "(A sentence the course added.)" in run.outputs["after update: first cell"]

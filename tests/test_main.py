@@ -1,10 +1,12 @@
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi.routing import iter_route_contexts
 
 import course
 from playground import syllabus
 from playground.auth.config import AuthConfig
+from playground.aws.config import AwsConfig
 from playground.config import Environment, Settings, SettingsError
 from playground.main import create_app
 
@@ -76,3 +78,52 @@ def test_two_apps_have_independent_settings() -> None:
     assert local.openapi_url == "/openapi.json"
     assert production.openapi_url is None
     assert local.state.settings is not production.state.settings
+
+
+# ---------------------------------------------------------------- deployment hygiene
+
+STRONG_AUTH = AuthConfig(_env_file=None, JWT_SECRET=STRONG_SECRET)
+REAL_KEYS = AwsConfig(_env_file=None, ACCESS_KEY_ID="AKIAREAL", SECRET_ACCESS_KEY="r" * 40)
+
+
+@pytest.mark.parametrize(
+    ("environment", "served"),
+    [
+        (Environment.LOCAL, True),
+        (Environment.TEST, True),
+        (Environment.STAGING, False),
+        (Environment.PRODUCTION, False),
+    ],
+)
+async def test_pings_are_mounted_only_in_local_and_test(
+    environment: Environment, served: bool
+) -> None:
+    app = create_app(_settings(environment), STRONG_AUTH, REAL_KEYS)
+    paths = {context.path for context in iter_route_contexts(app.routes)}
+    assert ("/pings/terrible" in paths) is served
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        status = (await client.get("/pings/perfect")).status_code
+    assert status == (200 if served else 404)
+
+
+async def test_production_refuses_to_start_with_the_default_aws_keys() -> None:
+    app = create_app(_settings(Environment.PRODUCTION), STRONG_AUTH, AwsConfig(_env_file=None))
+    with pytest.raises(SettingsError, match="PLAYGROUND_AWS_ACCESS_KEY_ID"):
+        async with LifespanManager(app):
+            pass
+    await app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("environment", list(Environment))
+def test_only_production_refuses_the_default_aws_keys(environment: Environment) -> None:
+    defaults = AwsConfig(_env_file=None)
+    if environment is Environment.PRODUCTION:
+        with pytest.raises(SettingsError, match="PLAYGROUND_AWS_ACCESS_KEY_ID"):
+            defaults.check_for(environment)
+        secret_only = AwsConfig(_env_file=None, ACCESS_KEY_ID="AKIAREAL")
+        with pytest.raises(SettingsError, match="PLAYGROUND_AWS_SECRET_ACCESS_KEY"):
+            secret_only.check_for(environment)
+    else:
+        defaults.check_for(environment)
+    REAL_KEYS.check_for(environment)

@@ -149,11 +149,13 @@ def test_env_example_documents_every_setting() -> None:
     from playground.aws.config import AwsConfig
     from playground.config import Settings
     from playground.domains.notifications.config import NotificationsConfig
+    from playground.domains.post_attachments.config import PostAttachmentsConfig
 
     example = (ROOT / ".env.example").read_text()
     models = (("PLAYGROUND_", Settings), ("PLAYGROUND_AUTH_", AuthConfig))
     more = (("PLAYGROUND_AWS_", AwsConfig), ("PLAYGROUND_NOTIFICATIONS_", NotificationsConfig))
-    for prefix, model in (*models, *more):
+    domains = (("PLAYGROUND_ATTACHMENTS_", PostAttachmentsConfig),)
+    for prefix, model in (*models, *more, *domains):
         for name in model.model_fields:
             assert f"{prefix}{name}=" in example, name
 
@@ -161,8 +163,9 @@ def test_env_example_documents_every_setting() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     commands = [line for line in ci.splitlines() if line.startswith("make ")]
-    assert commands == ["make test", "make test-postgres"]
-    assert "`make test && make test-postgres`" in (ROOT / "README.md").read_text()
+    assert commands == ["make test", "make test-postgres", "make test-scale"]
+    readme = (ROOT / "README.md").read_text()
+    assert "`make test && make test-postgres && make test-scale`" in readme
 
 
 def test_the_app_package_holds_no_harness_and_its_wheel_ships_none() -> None:

@@ -1,6 +1,5 @@
 """Notebook 00's exercise: find the routes that need a token, from their dependency trees."""
 
-import random
 import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -9,6 +8,7 @@ from fastapi import Depends
 from fastapi.routing import APIRoute
 
 import course
+from course.labs import n04_graph as graph
 from playground.auth import dependencies as auth_dependencies
 from playground.config import get_settings
 
@@ -49,7 +49,8 @@ async def parse_jwt_data() -> None:
 
 
 def _unseen_routes() -> list[tuple[str, Any, bool, str]]:
-    """Routes made for this check, on random paths: ``(path, dependant, needs a token, why)``."""
+    """Routes made for this check, on random paths: ``(path, dependant, needs a token, why)``,
+    the most basic mistake first."""
 
     async def nothing() -> None:
         return None
@@ -62,6 +63,12 @@ def _unseen_routes() -> list[tuple[str, Any, bool, str]]:
 
     cases: list[tuple[list[Callable[..., Any]], bool, str]] = [
         (
+            [auth_dependencies.parse_jwt_data],
+            True,
+            "parse_jwt_data is its own dependency, yet you left it open: judge the dependency "
+            "tree, not the routes' names or paths you know",
+        ),
+        (
             [nothing, link, auth_dependencies.parse_jwt_data],
             True,
             "parse_jwt_data is its third dependency: look at every sub, not only the first",
@@ -73,13 +80,19 @@ def _unseen_routes() -> list[tuple[str, Any, bool, str]]:
         ),
         ([link, nothing], False, "nothing in its tree reads a token"),
     ]
-    random.shuffle(cases)
     routes = []
     for dependencies, expected, why in cases:
         path = f"/unseen-{uuid.uuid4().hex[:6]}"
         route = APIRoute(path, endpoint, dependencies=[Depends(d) for d in dependencies])
         routes.append((path, route.dependant, expected, why))
     return routes
+
+
+def _deeper(dependant: Any) -> bool:
+    """Whether parse_jwt_data is in this tree only below the route's own dependencies."""
+    direct = any(sub.call is auth_dependencies.parse_jwt_data for sub in dependant.dependencies)
+    below = {child.call for _, child in graph.walk(dependant)}
+    return not direct and auth_dependencies.parse_jwt_data in below
 
 
 async def _without_token(pg: course.Playground) -> dict[tuple[str, str], int]:
@@ -124,7 +137,10 @@ def token_routes(pg: course.Playground, needs_token: NeedsToken) -> list[course.
 
     def two_known_routes() -> None:
         marks = _marks(pg, needs_token)
-        assert marks[("GET", "/auth/users/me")], "GET /auth/users/me needs a token: you said no"
+        assert marks[("GET", "/auth/users/me")], (
+            "GET /auth/users/me needs a token: you said no (its parse_jwt_data sits below "
+            "valid_active_user: follow sub.dependencies)"
+        )
         assert not marks[("GET", "/posts")], "GET /posts is open: you said it needs a token"
 
     async def marked_routes_refuse() -> None:
@@ -135,29 +151,47 @@ def token_routes(pg: course.Playground, needs_token: NeedsToken) -> list[course.
 
     async def open_routes_answer() -> None:
         marks, statuses = _marks(pg, needs_token), await statuses_without_token()
-        wrong = sorted(f"{m} {p}" for (m, p), n in marks.items() if not n and statuses[m, p] == 401)
-        assert not wrong, f"left open, but answer 401 without a token: {', '.join(wrong)}"
+        trees = {
+            (method, route.path): route.dependant
+            for route in course.routes(pg.app)
+            for method in route.methods.split(",")
+        }
+        wrong = sorted((m, p) for (m, p), n in marks.items() if not n and statuses[m, p] == 401)
+        said = ", ".join(f"{m} {p}" for m, p in wrong)
+        assert not wrong or not all(_deeper(trees[route]) for route in wrong), (
+            f"left open, but answer 401 without a token: {said}; in each of their trees "
+            "parse_jwt_data sits below the route's own dependencies: follow sub.dependencies"
+        )
+        assert not wrong, f"left open, but answer 401 without a token: {said}"
 
+    returns_a_bool = course.Check(
+        "True or False for every route", "return a bool", answers_every_route
+    )
+    two_known = course.Check(
+        "GET /auth/users/me needs a token, GET /posts does not",
+        "look for auth_dependencies.parse_jwt_data in dependant.dependencies, recursively",
+        two_known_routes,
+        needs=returns_a_bool,
+    )
     return [
-        course.Check("True or False for every route", "return a bool", answers_every_route),
-        course.Check(
-            "GET /auth/users/me needs a token, GET /posts does not",
-            "look for auth_dependencies.parse_jwt_data in dependant.dependencies, recursively",
-            two_known_routes,
-        ),
+        returns_a_bool,
+        two_known,
         course.Check(
             "every route you marked answers 401 without a token",
             "mark a tree only if parse_jwt_data itself is in it: sub.call is ...parse_jwt_data",
             marked_routes_refuse,
+            needs=two_known,
         ),
         course.Check(
             "every route you left open answers without a 401",
             "a dependency's own dependencies count too: follow sub.dependencies",
             open_routes_answer,
+            needs=two_known,
         ),
         course.Check(
-            "three routes made for this check, on paths you have not seen",
+            "four routes made for this check, on paths you have not seen",
             "judge the tree, not the path: every sub, compared with `is`",
             unseen_routes,
+            needs=two_known,
         ),
     ]

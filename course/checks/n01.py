@@ -77,6 +77,12 @@ def domain_graph_exercise(domain_graph: DomainGraph) -> list[course.Check]:
         pkg, files, truth, lines = _small_package()
         with imports.scratch_package(pkg, files) as root:
             found = _edges(course.answered(domain_graph)(root))
+        present = {imports.package_of(f"{pkg}.{name[:-3].replace('/', '.')}") for name in files}
+        foreign = sorted({own for own in found if own not in present})
+        assert not foreign, (
+            f"your graph has packages that {pkg} does not have ({', '.join(foreign)}): build it "
+            "from the files under `root`, not from the graph you know"
+        )
         missed = [
             f"{edge}, written `{line}`"
             for edge, line in lines.items()
@@ -105,21 +111,24 @@ def domain_graph_exercise(domain_graph: DomainGraph) -> list[course.Check]:
         assert not domains, f"auth imports {', '.join(domains)}"
         assert found, "an empty graph proves nothing"
 
+    small = course.Check(
+        "a small package made for this check: every cross-package import, in any form",
+        "count `import a.b`, `from a.b import c` and imports inside functions; skip a "
+        "package's imports of itself and modules outside auth/ and domains/",
+        small_package,
+    )
     return [
-        course.Check(
-            "a small package made for this check: every cross-package import, in any form",
-            "count `import a.b`, `from a.b import c` and imports inside functions; skip a "
-            "package's imports of itself and modules outside auth/ and domains/",
-            small_package,
-        ),
+        small,
         course.Check(
             "the playground: the same edges as import-linter's graph",
             "walk every module with root.rglob('*.py') and ast.walk",
             the_playground,
+            needs=small,
         ),
         course.Check(
             "your graph shows auth importing no domain",
             "auth is the lower layer: registration's profile lives in domains/accounts",
             auth_sees_no_domain,
+            needs=small,
         ),
     ]

@@ -43,11 +43,13 @@ async def _post(model: type[BaseModel], body: dict[str, Any]) -> httpx.Response:
         return await client.post("/signup", json=body)
 
 
-def _errors(response: httpx.Response) -> list[dict[str, Any]]:
+def _errors(response: httpx.Response, accepted: str) -> list[dict[str, Any]]:
+    """The 422's errors; ``accepted`` says what a 200 means."""
     assert response.status_code != 500, (
         "got 500: the validator raised something other than ValueError (a TypeError, a "
         "KeyError...); Pydantic turns only ValueError and AssertionError into a 422"
     )
+    assert response.status_code != 200, accepted
     assert response.status_code == 422, f"expected 422, got {response.status_code}"
     errors: list[dict[str, Any]] = response.json()["detail"]
     return errors
@@ -71,7 +73,11 @@ def signup_form(model: type[BaseModel] | None) -> list[course.Check]:
     """
 
     async def mismatch_refused() -> None:
-        errors = _errors(await _post(_answered(model), _mismatch()))
+        errors = _errors(
+            await _post(_answered(model), _mismatch()),
+            "two different passwords made for this check were accepted (HTTP 200): compare the "
+            "two fields themselves and raise ValueError when they differ",
+        )
         assert len(errors) == 1, f"expected one error, got {len(errors)}: {errors}"
         [error] = errors
         assert error["loc"] == ["body"], (
@@ -95,7 +101,8 @@ def signup_form(model: type[BaseModel] | None) -> list[course.Check]:
     async def field_rule_kept() -> None:
         short = _password(5)
         errors = _errors(
-            await _post(_answered(model), {"password": short, "password_confirm": short})
+            await _post(_answered(model), {"password": short, "password_confirm": short}),
+            f"a {len(short)}-character password was accepted (HTTP 200): keep its field's rule",
         )
         locs = [error["loc"] for error in errors]
         assert ["body", "password"] in locs, f"expected an error at body.password, got {locs}"
@@ -104,21 +111,22 @@ def signup_form(model: type[BaseModel] | None) -> list[course.Check]:
             "on a form whose password had already failed (an after model validator would not)"
         )
 
+    mismatch = course.Check(
+        "different passwords: 422, one error, the model's (loc ['body']): 'passwords do not match'",
+        'a @model_validator(mode="after") that raises ValueError("passwords do not match")',
+        mismatch_refused,
+    )
     return [
-        course.Check(
-            "different passwords: 422, one error, the model's (loc ['body']): "
-            "'passwords do not match'",
-            'a @model_validator(mode="after") that raises ValueError("passwords do not match")',
-            mismatch_refused,
-        ),
+        mismatch,
         course.Check(
             "the same password twice: 200, and the route receives the form",
             "compare get_secret_value() of both; end the validator with `return self`",
             match_accepted,
         ),
-        course.Check(
+        course.Check(  # a rule hung on one field fails the first check already: one ✘
             "a short password is still refused by its field, before the model rule",
             "keep Field(min_length=8) on password",
             field_rule_kept,
+            needs=mismatch,
         ),
     ]

@@ -63,12 +63,14 @@ class _Stage:
             return await client.post(f"/posts/{post_id or self.post_id}/like", headers=headers)
 
 
-def _expect(response: httpx.Response, status: int, code: str) -> None:
+def _expect(response: httpx.Response, status: int, code: str, *, liked: str = "") -> None:
+    """``status`` with ``code``; ``liked`` says what a 200 means."""
     body = response.json()
     if response.status_code == 200 and body.get("liked") is None:
         raise AssertionError(
             f"expected {status} {code}, got 200, and your dependency returned None"
         )
+    assert not (liked and response.status_code == 200), f"expected {status} {code}: {liked}"
     got = f"{response.status_code} {body.get('code', '')}".rstrip()
     assert code != "OWN_POST" or response.status_code != status or body.get("code") == code, (
         f"expected {status} {code}, got {got}: raise OwnPost() (a domain error with its code), "
@@ -95,8 +97,12 @@ def like_rule(pg: Playground, valid_others_post: Dependency) -> list[Check]:
 
     async def author_refused() -> None:
         answered(valid_others_post)
-        _expect(await stage.like("author"), 403, "OWN_POST")
-        _expect(await stage.like("liker", stage.second_post_id), 403, "OWN_POST")
+        own = (
+            "its author, a user made for this check, liked it (HTTP 200): compare "
+            "post.author_id with the caller's user_id, not with a user you know"
+        )
+        _expect(await stage.like("author"), 403, "OWN_POST", liked=own)
+        _expect(await stage.like("liker", stage.second_post_id), 403, "OWN_POST", liked=own)
 
     async def unknown_post() -> None:
         answered(valid_others_post)
@@ -108,7 +114,13 @@ def like_rule(pg: Playground, valid_others_post: Dependency) -> list[Check]:
 
     async def inactive_user() -> None:
         answered(valid_others_post)
-        _expect(await stage.like("idle"), 403, "USER_INACTIVE")
+        _expect(
+            await stage.like("idle"),
+            403,
+            "USER_INACTIVE",
+            liked="an inactive user liked a post (HTTP 200): a link on the bare token "
+            "(TokenData) skips the chain's active-user check; chain on ActiveUser",
+        )
 
     return [
         Check(

@@ -61,13 +61,19 @@ class _Stage:
         app = await self.setup()
         user: User = getattr(self, who)
         async with probes.client(app) as client:
-            response = await client.get(PATH, headers=user.headers)
+            with self.pg.count_sql() as sql:
+                response = await client.get(PATH, headers=user.headers)
         assert response.status_code == 200, f"expected 200, got {response.status_code}"
         profile_id: str | None = response.json()["profile_id"]
-        assert profile_id is not None, (
-            "your dependency returned None: a profile's own id is not its user's id; find it "
-            "by its user_id (profiles_service.get_by_user_id)"
-        )
+        if profile_id is None:
+            by_own_id = any("WHERE profile.id = " in statement for statement in sql.statements)
+            raise AssertionError(
+                "your dependency returned None: a profile's own id is not its user's id; find it "
+                "by its user_id (profiles_service.get_by_user_id)"
+                if by_own_id
+                else "your dependency returned None for a user made for this check: find the "
+                "caller's profile by the caller's user_id, not by a user you know"
+            )
         return profile_id
 
 
@@ -90,6 +96,10 @@ def caller_profile(pg: Playground, dependency: Dependency) -> list[Check]:
             "cached (no second decode, no use_cache=False)"
         )
         tables = [s.split(" FROM ", 1)[1].split()[0] for s in measured.statements]
+        assert tables.count("auth_user") <= 1, (
+            f"the request read {tables}: the user twice; the chain's ActiveUser has read it "
+            "already, so take the caller from it instead of reading it again on the token"
+        )
         assert tables == ["auth_user", "profile"], f"the request read {tables}"
         assert " WHERE " in measured.statements[1], (
             "your profile query has no WHERE: it read every profile; ask for the caller's"
@@ -100,21 +110,23 @@ def caller_profile(pg: Playground, dependency: Dependency) -> list[Check]:
         measured = await stage.measure("idle")
         assert measured.status == 403, f"expected 403, got {measured.status}"
 
+    selects = Check(
+        "one JWT decode and two SELECTs: auth_user once (the chain), profile once (you)",
+        "take the caller from auth_dependencies.ActiveUser and read only the profile: "
+        "profiles_service.get_by_user_id(session=..., user_id=...)",
+        one_decode_two_selects,
+    )
     return [
         Check(
             "the caller's own profile (two callers)",
             "query the profile by user.user_id",
             own_profile,
         ),
-        Check(
-            "one JWT decode and two SELECTs: auth_user once (the chain), profile once (you)",
-            "take the caller from auth_dependencies.ActiveUser and read only the profile: "
-            "profiles_service.get_by_user_id(session=..., user_id=...)",
-            one_decode_two_selects,
-        ),
-        Check(
+        selects,
+        Check(  # a link on the bare token that reads the user again fails the SELECTs first
             "an inactive user: 403",
             "build on auth_dependencies.ActiveUser, not TokenData",
             inactive,
+            needs=selects,
         ),
     ]

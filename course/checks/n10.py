@@ -98,7 +98,7 @@ def production_env(write_env: WriteEnv, database_url: str) -> list[Check]:
         assert status == 404, f"GET /docs answered {status}"
         assert reported == "production", f"/health reports {reported!r}"
 
-    return [
+    variables = [
         Check("ENVIRONMENT is production", "PLAYGROUND_ENVIRONMENT=production", environment),
         Check("the app uses the given database", "PLAYGROUND_DATABASE_URL=...", database),
         Check(
@@ -106,9 +106,13 @@ def production_env(write_env: WriteEnv, database_url: str) -> list[Check]:
             "PLAYGROUND_AUTH_JWT_SECRET=secrets.token_urlsafe(48)",
             secret,
         ),
-        Check(
+    ]
+    return [
+        *variables,
+        Check(  # a variable the checks above refuse would only be refused again here
             "create_app accepts it: /docs closed, /health says production",
             "production hides the docs",
             production_app,
+            needs=tuple(variables),
         ),
     ]

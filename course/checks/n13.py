@@ -96,7 +96,8 @@ def boolean_rule(check_booleans: CheckTable) -> list[Check]:
 
     def non_boolean_reported() -> None:
         assert _reported(check_booleans, _flags(), "is_admin") == 1, (
-            "profile_flag.is_admin (a String) is not reported"
+            "profile_flag.is_admin (a String) is not reported: an is_/has_ name on a column "
+            "that is no Boolean breaks the rule too"
         )
         table, names = _unseen()
         assert _reported(check_booleans, table, names["non_boolean"]) == 1, (
@@ -104,21 +105,23 @@ def boolean_rule(check_booleans: CheckTable) -> list[Check]:
             "decide from the column's type and name, not from names you know"
         )
 
+    boolean = Check(
+        "a Boolean named active is reported",
+        'python_type(column) is bool and not column.name.startswith(("is_", "has_"))',
+        active_reported,
+    )
     return [
         Check(
             "the playground's tables pass", "is_active and is_creator are fine", playground_passes
         ),
-        Check(
-            "a Boolean named active is reported",
-            'python_type(column) is bool and not column.name.startswith(("is_", "has_"))',
-            active_reported,
-        ),
+        boolean,
         Check(
             "has_avatar, is_public and id pass", "report only what breaks the rule", good_names_pass
         ),
-        Check(
+        Check(  # an answer that misses the Boolean above misses this one for the same reason
             "an is_ column that is not a Boolean is reported",
             "the rule goes both ways, like *_at",
             non_boolean_reported,
+            needs=boolean,
         ),
     ]

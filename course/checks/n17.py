@@ -1,6 +1,7 @@
 """Notebook 17's exercise: a public profile route that never leaks a private column."""
 
 import secrets
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
@@ -36,35 +37,55 @@ def public_profile(router: APIRouter, pg: course.Playground) -> list[course.Chec
     async def no_secret() -> None:
         answer, _ = await body()
         leaked = {"password_hash", "email"} & set(answer)
-        assert not leaked, f"the answer carries {sorted(leaked)}"
+        models = [
+            getattr(route, "response_model", None)
+            for route in course.answered(router).routes
+            if getattr(route, "path", None) == PATH
+        ]
+        model = next((m for m in models if m not in (None, Any)), None)
+        assert not leaked, f"the answer carries {sorted(leaked)}: " + (
+            "the route has no response model, so the row goes out as it is"
+            if model is None
+            else f"its response model, {getattr(model, '__name__', model)}, declares them"
+        )
 
     async def exactly() -> None:
         answer, expected = await body()
         assert set(answer) == FIELDS, f"fields: {sorted(answer)}"
-        assert answer == expected, f"for user {expected['username']} it answered {answer}"
+        assert answer == expected, (
+            f"for user {expected['username']}, made for this check, it answered {answer}: answer "
+            "from the user the route read, not with values you know"
+        )
 
     def documented() -> None:
         schema = app().openapi()
         ok = schema["paths"][PATH]["get"]["responses"]["200"]["content"]["application/json"]
         ref = ok["schema"].get("$ref", "")
-        assert ref, f"the 200 response schema is {ok['schema']}"
+        assert ref, (
+            f"the 200 response schema is {ok['schema']}: a dict filtered by hand documents no "
+            "fields; declare the response model"
+        )
         model = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
         assert set(model["properties"]) == FIELDS, f"documented: {sorted(model['properties'])}"
 
+    private = course.Check(
+        "no password_hash or email in the answer",
+        "declare response_model=PublicUser (or -> PublicUser)",
+        no_secret,
+    )
+    exact = course.Check(
+        "the answer has exactly id, username, first_name: the asked user's",
+        "PublicUser declares id, username and first_name only",
+        exactly,
+        needs=private,
+    )
     return [
-        course.Check(
-            "no password_hash or email in the answer",
-            "declare response_model=PublicUser (or -> PublicUser)",
-            no_secret,
-        ),
-        course.Check(
-            "the answer has exactly id, username, first_name: the asked user's",
-            "PublicUser declares id, username and first_name only",
-            exactly,
-        ),
+        private,  # a model that lets a column leak gets the fields and the document wrong too
+        exact,
         course.Check(
             "OpenAPI documents the 200 response with those three fields",
             "a response model documents the answer; a dict built by hand does not",
             documented,
+            needs=exact,
         ),
     ]

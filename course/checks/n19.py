@@ -43,7 +43,10 @@ def one_query(author_stats: AuthorStatsFn, pg: course.Playground) -> list[course
 
     async def one_statement() -> None:
         got = await answer()
-        assert len(got.statements) == 1, f"it sent {len(got.statements)} statements"
+        assert len(got.statements) == 1, (
+            f"it sent {len(got.statements)} statements: one or more per user and per post (N+1); "
+            "ask for every row in one select"
+        )
 
     async def in_sql() -> None:
         got = await answer()
@@ -69,7 +72,8 @@ def one_query(author_stats: AuthorStatsFn, pg: course.Playground) -> list[course
             reference = await sql_lab.author_stats_reference(session)
         second = _Answer(again, [], reference)
         assert sql_lab.same(again, reference), (
-            f"with {posts} posts instead of {POSTS}: first difference: {_first_difference(second)}"
+            f"with {posts} posts instead of {POSTS}: first difference: "
+            f"{_first_difference(second)}: compute the rows from the data, not from rows you saw"
         )
 
     async def no_fan_out() -> None:
@@ -78,43 +82,51 @@ def one_query(author_stats: AuthorStatsFn, pg: course.Playground) -> list[course
         assert mine is not None, f"no row for {BUSY}"
         assert expected is not None
         assert (mine.posts, mine.reviews) == (expected.posts, expected.reviews), (
-            f"{BUSY}: {mine.posts} posts, {mine.reviews} reviews; "
-            f"expected {expected.posts} and {expected.reviews}"
+            f"{BUSY}: {mine.posts} posts, {mine.reviews} reviews; expected {expected.posts} and "
+            f"{expected.reviews}: the join repeats a post once per review, so count distinct posts"
         )
 
     async def idle_listed() -> None:
         got = await answer()
         mine = got.row(got.rows, IDLE)
-        assert mine is not None, f"{IDLE} (no posts) is missing"
+        assert mine is not None, (
+            f"{IDLE} (no posts) is missing: an inner join drops a user without posts; start from "
+            "AuthUser and outer-join"
+        )
         assert (mine.posts, mine.reviews, mine.average_rating) == (0, 0, None), (
             f"{IDLE}: {mine.posts} posts, {mine.reviews} reviews, average {mine.average_rating}"
         )
 
+    one = course.Check(
+        "one SQL statement",
+        "one select(...) with outerjoin(Post, ...) and outerjoin(PostReview, ...), group_by",
+        one_statement,
+    )
+    fan_out = course.Check(
+        f"each post counted once, not once per review ({BUSY}: 3 posts, 7 reviews)",
+        "the join repeats a post once per review: count(distinct(Post.id))",
+        no_fan_out,
+    )
+    idle = course.Check(
+        f"a user without posts is listed with 0, 0 and null ({IDLE})",
+        "start from AuthUser and outer-join; count a joined column (Post.id), not count(*)",
+        idle_listed,
+    )
     return [
-        course.Check(
-            "one SQL statement",
-            "one select(...) with outerjoin(Post, ...) and outerjoin(PostReview, ...), group_by",
-            one_statement,
-        ),
-        course.Check(
+        one,
+        course.Check(  # statements sent one by one cannot hold the aggregation: that is above
             "count and avg computed in SQL (GROUP BY), not in Python",
             "func.count(...), func.avg(...) and .group_by(AuthUser.id, AuthUser.username)",
             in_sql,
+            needs=one,
         ),
-        course.Check(
+        fan_out,
+        idle,
+        course.Check(  # the rows differ wherever the two checks above find a mistake
             "the same rows as the N+1 reference, ordered by username (on two seeds)",
             "return [sql_lab.AuthorStats.model_validate(row._mapping) for row in rows]",
             same_rows,
-        ),
-        course.Check(
-            f"each post counted once, not once per review ({BUSY}: 3 posts, 7 reviews)",
-            "the join repeats a post once per review: count(distinct(Post.id))",
-            no_fan_out,
-        ),
-        course.Check(
-            f"a user without posts is listed with 0, 0 and null ({IDLE})",
-            "start from AuthUser and outer-join; count a joined column (Post.id), not count(*)",
-            idle_listed,
+            needs=(fan_out, idle),
         ),
     ]
 

@@ -9,11 +9,13 @@ from typing import Any
 from fastapi import FastAPI
 
 import course
-from course.exercises import Unanswered
+from course import apps
+from playground.auth import dependencies as auth_dependencies
 from playground.domains.notifications import dependencies as notifications_dependencies
 
 SignedInAs = Callable[[FastAPI, course.User], AbstractContextManager[Any]]
 ME = "/auth/users/me"
+BARE = "/whoami"  # a route on the bare token (TokenData), on an app of the check's own
 BLOCK_HINT = "a generator function with one yield, decorated with @contextmanager"
 
 
@@ -47,6 +49,25 @@ async def _me(pg: course.Playground) -> tuple[int, str | None]:
     return response.status_code, username
 
 
+def _bare_token_app(pg: course.Playground) -> FastAPI:
+    """An app on the playground's database with one route that takes ``TokenData`` alone: every
+    playground route stands behind ``ActiveUser``, so only a route like this one tells an
+    override of the chain's root from one of ``valid_active_user``."""
+    app = apps.side_app(pg)
+
+    @app.get(BARE)
+    async def whoami(token: auth_dependencies.TokenData) -> dict[str, str]:
+        return {"username": token.username}
+
+    return app
+
+
+async def _whoami(app: FastAPI) -> tuple[int, str | None]:
+    response = await apps.request(app, "GET", BARE)
+    username = response.json().get("username") if response.status_code == 200 else None
+    return response.status_code, username
+
+
 def _names(state: tuple[int, str | None]) -> str:
     status, username = state
     return f"HTTP {status}" + (f" as {username}" if username else "")
@@ -65,16 +86,15 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
     """``signed_in_as(app, user)`` makes every route see ``user`` without a token, in the
     block only; whatever ``app.dependency_overrides`` held before comes back, even on errors.
 
-    One mistake, one ✘: an answer that is no context manager gets one check that says so."""
-    learner, calls = signed_in_as, [0]
+    One mistake, one ✘: an answer that is no context manager gets one check that says so; the
+    checks after the first wait for it, and each undoing check for the one before."""
+    learner = signed_in_as
 
     def block(app: FastAPI, user: course.User) -> AbstractContextManager[Any]:
         made: AbstractContextManager[Any] = course.answered(learner)(app, user)
         why = _not_a_block(made)
-        if why and calls[0] == 0:
-            raise AssertionError(f"{why}: {BLOCK_HINT}")
         if why:
-            raise Unanswered("signed_in_as is not a context manager yet: see the first check")
+            raise AssertionError(f"{why}: {BLOCK_HINT}")
         return made
 
     async def a_block() -> None:
@@ -88,12 +108,19 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
 
     async def sees_the_user() -> None:
         _, bob = await users()
-        try:
-            with _restored(pg.app), block(pg.app, bob):
-                inside = await _me(pg)
-        finally:
-            calls[0] += 1
-        assert inside == (200, "bob"), f"GET {ME}, no token, inside the block: {_names(inside)}"
+        app = _bare_token_app(pg)
+        with block(app, bob):
+            inside = await _whoami(app)
+            added = list(app.dependency_overrides)
+        said = f"GET {BARE} (a route on TokenData alone), no token, inside the block"
+        if inside[0] == 401 and not added:
+            raise AssertionError(f"{said}: HTTP 401; nothing was overridden inside the block")
+        if inside[0] == 401 and auth_dependencies.parse_jwt_data not in added:
+            raise AssertionError(
+                f"{said}: HTTP 401; you overrode {_keys(dict.fromkeys(added))}, but the route "
+                "still reads the token through parse_jwt_data: override that one"
+            )
+        assert inside == (200, "bob"), f"{said}: {_names(inside)}"
 
     async def behind_active_user() -> None:
         _, bob = await users()
@@ -111,9 +138,7 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
             with block(pg.app, bob):
                 inside = await _me(pg)
             after, left = await _me(pg), dict(pg.app.dependency_overrides)
-        assert inside == (200, "bob"), (
-            f"the override never took effect ({_names(inside)}): see the first check"
-        )
+        assert inside == (200, "bob"), f"inside the block: {_names(inside)}"
         assert after[0] == 401, f"after the block, without a token: {_names(after)}"
         assert left == before, (
             f"app.dependency_overrides after the block: {_keys(left)}, before it: {_keys(before)}"
@@ -130,20 +155,27 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
             except _Boom:
                 pass
             after, left = await _me(pg), dict(pg.app.dependency_overrides)
-        assert inside == (200, "bob"), (
-            f"the override never took effect ({_names(inside)}): see the first check"
-        )
+        assert inside == (200, "bob"), f"inside the block: {_names(inside)}"
         assert after[0] == 401 and left == before, (
             f"after an exception in the block: {_names(after)}, overrides {_keys(left)}"
         )
 
     async def nested() -> None:
         ada, bob = await users()
+        inner: tuple[int, str | None] = (0, None)
+        outer: tuple[int, str | None] = (0, None)
         with _restored(pg.app):
-            with block(pg.app, ada):
-                with block(pg.app, bob):
-                    inner = await _me(pg)
-                outer = await _me(pg)
+            try:
+                with block(pg.app, ada):
+                    with block(pg.app, bob):
+                        inner = await _me(pg)
+                    outer = await _me(pg)
+            except KeyError as exc:  # the outer block removing what the inner one removed
+                missing = getattr(exc.args[0], "__name__", exc.args[0]) if exc.args else ""
+                raise AssertionError(
+                    f"back in the outer block (ada): {_names(outer)}, and leaving it raised "
+                    f"KeyError: {missing}: the inner block removed the outer one's override"
+                ) from None
             after = await _me(pg)
         assert inner == (200, "bob"), f"inner block (bob): {_names(inner)}"
         assert outer == (200, "ada"), f"back in the outer block (ada): {_names(outer)}"
@@ -153,31 +185,39 @@ def signed_in(signed_in_as: SignedInAs, pg: course.Playground) -> list[course.Ch
         return [
             course.Check("signed_in_as(app, user) makes a context manager", BLOCK_HINT, a_block)
         ]
+    sees = course.Check(
+        "inside the block, a route on the bare token (TokenData) answers 200 for the user",
+        "override auth_dependencies.parse_jwt_data (the root of the chain) with a function "
+        "returning JWTData(...), not valid_active_user",
+        sees_the_user,
+    )
+    removed = course.Check(
+        "after the block: 401 without a token again, and other overrides are left alone",
+        "remove only your own override (pop it, do not clear() the dict)",
+        removed_after,
+        needs=sees,
+    )
+    on_error = course.Check(  # an override never removed is not removed on errors either
+        "an exception inside the block still removes the override",
+        "yield inside try: ... finally: (remove the override in finally)",
+        removed_on_error,
+        needs=removed,
+    )
     return [
-        course.Check(
-            f"inside the block, GET {ME} without a token answers 200 for the user",
-            "override auth_dependencies.parse_jwt_data with a function returning JWTData(...)",
-            sees_the_user,
-        ),
+        sees,  # an override that never takes effect cannot be undone: the rest waits for it
         course.Check(
             "inside the block, a route behind ActiveUser answers 200 too (GET /users/{id}/emails)",
             "override parse_jwt_data (the root of the chain), not valid_active_user",
             behind_active_user,
+            needs=sees,
         ),
-        course.Check(
-            "after the block: 401 without a token again, and other overrides are left alone",
-            "remove only your own override (pop it, do not clear() the dict)",
-            removed_after,
-        ),
-        course.Check(
-            "an exception inside the block still removes the override",
-            "yield inside try: ... finally: (remove the override in finally)",
-            removed_on_error,
-        ),
+        removed,
+        on_error,
         course.Check(
             "nested: signed_in_as(bob) inside signed_in_as(ada) gives ada back after",
             "remember what was there before and put it back (as pg.override does)",
             nested,
+            needs=on_error,
         ),
     ]
 

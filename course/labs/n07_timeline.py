@@ -16,6 +16,9 @@ import httpx
 from course.sandbox import Playground
 from playground.config import Settings, get_settings
 
+WATCH_EVERY = 0.005  # seconds between two looks at the thread limiter (watch_threads)
+QUICK_AFTER = 0.01  # seconds after the CPU requests that cpu_burst sends the quick one
+
 if TYPE_CHECKING:
     from IPython.display import Image
 
@@ -88,7 +91,7 @@ async def burst(pg: Playground, path: str, n: int, *, watch_threads: bool = Fals
             stats = limiter.statistics()
             peak["busy"] = max(peak["busy"], stats.borrowed_tokens)
             peak["waiting"] = max(peak["waiting"], stats.tasks_waiting)
-            await asyncio.sleep(0.005)
+            await asyncio.sleep(WATCH_EVERY)
 
     async def one(index: int) -> float:
         _request.set(index)
@@ -122,9 +125,9 @@ async def cpu_burst(client: httpx.AsyncClient, path: str, quick_path: str) -> Cp
     t0, cpu_before = time.perf_counter(), time.process_time()
 
     async def quick_request() -> float:
-        await asyncio.sleep(0.01)  # due 10 ms in; a blocked loop sends it later
+        await asyncio.sleep(QUICK_AFTER)  # due 10 ms in; a blocked loop sends it later
         await client.get(quick_path)
-        return time.perf_counter() - t0 - 0.01
+        return time.perf_counter() - t0 - QUICK_AFTER
 
     first, second, quick = await asyncio.gather(client.get(path), client.get(path), quick_request())
     wall, cpu_here = time.perf_counter() - t0, time.process_time() - cpu_before

@@ -25,6 +25,9 @@ from playground.aws.config import AwsConfig
 from playground.aws.schemas import StoredObject
 from playground.handlers import register_exception_handlers
 
+PROBE_EVERY = 0.02  # seconds between two /health probes during a burst
+SERIAL, OVERLAPPED = 0.8, 0.7  # shares of n x delay: one after the other / overlapped
+
 BURST_HEADER = "x-burst-request"
 _tag: ContextVar[str | None] = ContextVar("burst_request", default=None)
 _sent: dict[str, float] = {}  # burst request -> when its first S3 request went out
@@ -194,7 +197,12 @@ class SlowBurst(Burst):
 
 
 async def burst(
-    server: Served, path: str, n: int, *, probe_every: float = 0.02, watch_threads: bool = False
+    server: Served,
+    path: str,
+    n: int,
+    *,
+    probe_every: float = PROBE_EVERY,
+    watch_threads: bool = False,
 ) -> SlowBurst:
     """GET ``path`` ``n`` times at once on a served lab app; probe ``/health`` until done
     (no garbage collection meanwhile: ``timeline.gc_paused``).
@@ -251,8 +259,8 @@ async def timed(call: Awaitable[Any]) -> tuple[Any, float]:
 
 
 def serialized(wall: float, *, n: int, delay: float) -> bool | None:
-    """``True`` if ``n`` calls of ``delay`` took about ``n x delay`` (at least 80 %), ``False`` if
-    at most 70 % of it (overlapping calls take about 1.5 x delay, a loaded CI worker has taken
-    over 2.5 x), ``None`` in between (no verdict)."""
+    """``True`` if ``n`` calls of ``delay`` took about ``n x delay`` (at least ``SERIAL`` of it),
+    ``False`` if at most ``OVERLAPPED`` of it (overlapping calls take about 1.5 x delay, a loaded
+    CI worker has taken over 2.5 x), ``None`` in between (no verdict)."""
     share = wall / (n * delay)
-    return True if share >= 0.8 else False if share <= 0.7 else None
+    return True if share >= SERIAL else False if share <= OVERLAPPED else None

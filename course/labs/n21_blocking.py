@@ -34,6 +34,8 @@ from starlette.concurrency import run_in_threadpool
 from course.counters import count_calls
 from course.labs import n07_timeline as timeline
 
+WATCH_EVERY = 0.005  # seconds between two looks at the thread limiter
+
 ROOT = Path(__file__).parents[2]  # the project: pyproject.toml, playground/, tests/
 _TASK_NAME = re.compile(r"name='([^']*)'")
 _WARM_UP = "/__warm-up__"  # any path: a 404 builds the app's middleware stack before measuring
@@ -221,7 +223,7 @@ async def _waves(limiter: anyio.CapacityLimiter, calls: int, delay: float) -> Wa
     while not sleeps.done():
         stats = limiter.statistics()
         busy, waiting = max(busy, stats.borrowed_tokens), max(waiting, stats.tasks_waiting)
-        await asyncio.wait([sleeps], timeout=0.005)
+        await asyncio.wait([sleeps], timeout=WATCH_EVERY)
     await sleeps
     wall = time.perf_counter() - started
     first_end = min(ended for _, ended in spans)

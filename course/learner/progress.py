@@ -2,8 +2,9 @@
 
 A lesson whose workspace cell still holds the published skeleton is "not started" (its checks
 are counted from the lesson, nothing runs). Any other runs in a fresh kernel of its own, in its
-folder, from its first cell up to its check cell (never the solution after it); the ✔ and ✘
-lines that cell prints are the score. Lessons run in parallel, one kernel per core.
+folder, from its first cell up to its check cell (never the solution after it); the ✔ lines
+that cell prints are the score, out of every check line (✔, ✘, and · for a check that waits).
+Lessons run in parallel, one kernel per core.
 """
 
 import asyncio
@@ -20,7 +21,7 @@ from typing import Any
 
 from course.learner.workspace import CHECK_TAG, WORKSPACE_TAG, Workspace, read, source, tagged
 
-PASS, FAIL = "✔", "✘"
+PASS, FAIL, WAIT = "✔", "✘", "·"  # as course.exercises prints them
 _COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -38,10 +39,10 @@ class Progress:
 
 
 def check_lines(text: str) -> tuple[int, int]:
-    """(✔ lines, ✔ and ✘ lines) in a check cell's output."""
+    """(✔ lines, every check's line: ✔, ✘ or · ) in a check cell's output."""
     lines = [line for line in _COLOURS.sub("", text).splitlines()]
     passed = sum(line.startswith(PASS) for line in lines)
-    return passed, passed + sum(line.startswith(FAIL) for line in lines)
+    return passed, passed + sum(line.startswith((FAIL, f"{WAIT} ")) for line in lines)
 
 
 def _printed(cell: dict[str, Any]) -> str:

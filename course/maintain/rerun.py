@@ -23,7 +23,7 @@ from typing import Any
 
 from nbclient.exceptions import CellExecutionError
 
-from course.learner.progress import FAIL, PASS, exercise_cells
+from course.learner.progress import FAIL, PASS, WAIT, exercise_cells
 from course.maintain.refresh import notebook_client
 
 _COLOURS = re.compile(r"\x1b\[[0-9;]*m")
@@ -66,9 +66,10 @@ SOLUTION_TAG = "solution"
 
 
 def check_output_problem(text: str, *, all_pass: bool) -> str | None:
-    """What is wrong with a check cell's output; ``None`` when it is one ✔/✘ line per check."""
+    """What is wrong with a check cell's output; ``None`` when it is one ✔/✘/· line per check."""
     lines = [line for line in _COLOURS.sub("", text).splitlines() if line.strip()]
-    stray = [line for line in lines if not line.startswith((PASS, FAIL, "  hint: ", "checking "))]
+    marked = (PASS, FAIL, f"{WAIT} ", "  hint: ", "checking ")
+    stray = [line for line in lines if not line.startswith(marked)]
     if stray:
         return f"a line that is no check: {stray[0][:80]!r}"
     marks = [line[0] for line in lines if line.startswith((PASS, FAIL))]

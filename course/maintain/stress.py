@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 # Lessons whose asserts rest on time (walls, ratios, waits); a test keeps this list complete.
-TIMED = ("07", "15", "16", "17", "19", "21", "22")
+TIMED = ("07", "15", "16", "17", "19", "21", "22", "25")
 TIMING = re.compile(r"perf_counter|monotonic|\.wall\b|best_(?:of|time)\(|timed\(|elapsed")
 NBVAL = [
     "--nbval",

@@ -2,7 +2,8 @@
 
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+import limits
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from playground.auth.constants import DEV_JWT_SECRET, MIN_JWT_SECRET_BYTES
@@ -26,6 +27,29 @@ class AuthConfig(BaseSettings):
     # Argon2 cost; the defaults are pwdlib's (RFC 9106 low-memory profile). Tests lower them.
     PASSWORD_HASH_TIME_COST: int = Field(default=3, ge=1, le=10)
     PASSWORD_HASH_MEMORY_KIB: int = Field(default=65_536, ge=8, le=1_048_576)
+    # Argon2 runs at most this many at once (each holds PASSWORD_HASH_MEMORY_KIB): a flood of
+    # logins waits its turn instead of taking the memory of all of them.
+    PASSWORD_HASH_CONCURRENCY: int = Field(default=2, ge=1, le=64)
+    # Throttles (``limits`` notation, ";" between several): per client address and per
+    # username, counted in memory, or in Redis when the email queue's QUEUE_URL is one.
+    LOGIN_RATE_PER_CLIENT: str = "60/minute;600/hour"
+    LOGIN_RATE_PER_USERNAME: str = "20/minute;100/hour"
+    REGISTER_RATE_PER_CLIENT: str = "30/minute;200/hour"
+    REGISTER_RATE_PER_USERNAME: str = "30/minute"
+
+    @field_validator(
+        "LOGIN_RATE_PER_CLIENT",
+        "LOGIN_RATE_PER_USERNAME",
+        "REGISTER_RATE_PER_CLIENT",
+        "REGISTER_RATE_PER_USERNAME",
+    )
+    @classmethod
+    def valid_rates(cls, value: str) -> str:
+        try:
+            limits.parse_many(value)
+        except ValueError:
+            raise ValueError("not a rate like '10/minute' or '10/minute;100/hour'") from None
+        return value
 
     def check_for(self, environment: Environment) -> None:
         """Staging and production refuse the development secret or a short one."""

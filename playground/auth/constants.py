@@ -8,6 +8,7 @@ class ErrorCode(StrEnum):
     INVALID_TOKEN = "INVALID_TOKEN"
     USER_INACTIVE = "USER_INACTIVE"
     USER_NOT_OWNER = "USER_NOT_OWNER"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
 
 
 class MusicBand(StrEnum):

@@ -1,5 +1,5 @@
 from playground.auth.constants import ErrorCode
-from playground.exceptions import Conflict, NotAuthenticated, PermissionDenied
+from playground.exceptions import Conflict, NotAuthenticated, PermissionDenied, TooManyRequests
 
 
 class UsernameTaken(Conflict):
@@ -30,3 +30,8 @@ class UserInactive(PermissionDenied):
 class UserNotOwner(PermissionDenied):
     code = ErrorCode.USER_NOT_OWNER
     detail = "You do not own this resource"
+
+
+class TooManyAttempts(TooManyRequests):
+    code = ErrorCode.TOO_MANY_ATTEMPTS
+    detail = "Too many attempts; wait as long as Retry-After says"

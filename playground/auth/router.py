@@ -1,25 +1,28 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter
 
 from playground.auth import exceptions, service, utils
-from playground.auth.dependencies import AuthConfigDep, PasswordHasherDep
+from playground.auth.dependencies import AuthConfigDep, PasswordHasherDep, ThrottledLogin
 from playground.auth.schemas import TokenResponse
 from playground.database import SessionDep
 from playground.exceptions import MalformedBody
 from playground.openapi import error_responses
+from playground.routing import PlaygroundRoute
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=PlaygroundRoute)
 
 
 @router.post(
     "/token",
     summary="Log in (OAuth2 password flow)",
-    responses=error_responses(MalformedBody, exceptions.InvalidCredentials),
+    responses=error_responses(
+        MalformedBody,
+        exceptions.InvalidCredentials,
+        exceptions.UserInactive,
+        exceptions.TooManyAttempts,
+    ),
 )
 async def issue_token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: ThrottledLogin,
     session: SessionDep,
     config: AuthConfigDep,
     hasher: PasswordHasherDep,

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import EmailStr, Field, HttpUrl, SecretStr, StringConstraints, field_validator
 
 from playground.auth.constants import MusicBand
-from playground.models import CustomModel
+from playground.models import CustomModel, Text
 
 Username = Annotated[
     str,
@@ -23,7 +23,7 @@ class UserCreate(CustomModel):
     username: Username = Field(examples=["ada_lovelace"])
     email: EmailStr = Field(max_length=320)
     password: SecretStr = Field(min_length=8, max_length=128)
-    first_name: str = Field(min_length=1, max_length=128)
+    first_name: Text = Field(min_length=1, max_length=128)
     # ``None`` means "not given" and is accepted as an explicit null; a given age must be
     # adult. A default is never validated, so ``int = Field(ge=18, default=None)`` would say
     # ``int`` and still hold ``None``.
@@ -48,6 +48,17 @@ class UserCreate(CustomModel):
         except UnicodeEncodeError:
             raise ValueError("must be valid Unicode text") from None
         return value
+
+
+class LoginForm(CustomModel):
+    """OAuth2's password grant (the fields of FastAPI's ``OAuth2PasswordRequestForm``)."""
+
+    grant_type: str | None = Field(default=None, pattern="^password$")
+    username: Text
+    password: str = Field(json_schema_extra={"format": "password"})
+    scope: str = ""
+    client_id: str | None = None
+    client_secret: str | None = Field(default=None, json_schema_extra={"format": "password"})
 
 
 class UserResponse(CustomModel):

@@ -3,7 +3,6 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.concurrency import run_in_threadpool
 
 from playground.auth import exceptions
 from playground.auth.models import AuthUser
@@ -17,7 +16,7 @@ async def create_user(
 ) -> AuthUser:
     """Add a user and flush (the caller commits); the unique constraints decide races."""
     # Argon2 is CPU work that releases the GIL: off the event loop, into the thread pool.
-    password_hash = await run_in_threadpool(hasher.hash, data.password.get_secret_value())
+    password_hash = await hasher.ahash(data.password.get_secret_value())
     user = AuthUser(
         username=data.username,
         email=str(data.email),
@@ -49,15 +48,21 @@ async def get_by_id(*, session: AsyncSession, user_id: uuid.UUID) -> AuthUser | 
 async def authenticate(
     *, session: AsyncSession, username: str, password: str, hasher: PasswordHasher
 ) -> AuthUser:
-    """The user whose password matches; the same error, work and time for an unknown user."""
+    """The user whose password matches; the same error, work and time for an unknown user.
+
+    A deactivated user's right password is refused too (403), after the check: a wrong one
+    says nothing about whether the account is active.
+    """
     # Normalised as on registration (stripped, lower-cased).
     username = username.strip().lower()
     user = await session.scalar(select(AuthUser).where(AuthUser.username == username))
     # Verified even when there is no such user (against a dummy hash): same work, same time.
     password_hash = user.password_hash if user else None
-    matches = await run_in_threadpool(hasher.verify, password, password_hash)
+    matches = await hasher.averify(password, password_hash)
     if user is None or not matches:
         raise exceptions.InvalidCredentials()
+    if not user.is_active:
+        raise exceptions.UserInactive()
     return user
 
 

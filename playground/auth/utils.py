@@ -1,12 +1,16 @@
 """Tokens and password hashing: pure functions, no database."""
 
+import asyncio
 import secrets
 import uuid
+import weakref
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+import anyio.to_thread
 import jwt
+from anyio import CapacityLimiter
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -37,9 +41,16 @@ def decode_access_token(token: str, *, config: AuthConfig) -> dict[str, Any]:
 
 
 class PasswordHasher:
-    """Argon2 hashing. Every method is CPU work: call it in the thread pool, not on the loop."""
+    """Argon2 hashing. The sync methods are CPU work for a thread; the ``a``-methods run them
+    in the thread pool, at most ``PASSWORD_HASH_CONCURRENCY`` at once (each takes
+    ``PASSWORD_HASH_MEMORY_KIB``: 64 logins at once would otherwise take 64 times that)."""
 
     def __init__(self, config: AuthConfig) -> None:
+        self._concurrency = config.PASSWORD_HASH_CONCURRENCY
+        # One limiter per event loop (an app may serve from several, one after another).
+        self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+            weakref.WeakKeyDictionary()
+        )
         self._argon2 = PasswordHash(
             (
                 Argon2Hasher(
@@ -67,3 +78,20 @@ class PasswordHasher:
             self._argon2.verify(password, self.dummy_hash)
             return False
         return self._argon2.verify(password, password_hash)
+
+    def _limiter(self) -> CapacityLimiter:
+        loop = asyncio.get_running_loop()
+        limiter = self._limiters.get(loop)
+        if limiter is None:
+            limiter = self._limiters[loop] = CapacityLimiter(self._concurrency)
+        return limiter
+
+    async def ahash(self, password: str) -> str:
+        """``hash`` in the thread pool, bounded."""
+        return await anyio.to_thread.run_sync(self.hash, password, limiter=self._limiter())
+
+    async def averify(self, password: str, password_hash: str | None) -> bool:
+        """``verify`` in the thread pool, bounded."""
+        return await anyio.to_thread.run_sync(
+            self.verify, password, password_hash, limiter=self._limiter()
+        )

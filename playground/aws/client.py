@@ -11,16 +11,17 @@ import of aiobotocore and botocore (0.85 s here).
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
+from playground.aws import utils
 from playground.aws.config import AwsConfig
 from playground.aws.exceptions import StorageUnavailable
-from playground.aws.schemas import PresignedUrl, StoredObject
+from playground.aws.schemas import ListedObject, PresignedUrl, StoredObject
 
 if TYPE_CHECKING:
     from aiobotocore.session import AioSession
@@ -28,7 +29,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+DELETE_BATCH = 1000  # the most keys S3 deletes in one request
 _session: "AioSession | None" = None
+
+
+class _Absent(Exception):
+    """S3 answered that what was asked for is not there (or no longer as it was)."""
+
+
+def _expires_at(seconds: int) -> datetime:
+    return datetime.now(UTC) + timedelta(seconds=seconds)
 
 
 def _aio_session() -> "AioSession":
@@ -42,7 +52,8 @@ def _aio_session() -> "AioSession":
 
 
 class S3Storage:
-    """Presigned URLs for the client's own uploads and downloads, and what S3 holds."""
+    """Presigned URLs for the client's own uploads and downloads, and what S3 holds: look,
+    copy, delete, list (each call bounded, S3 down a 503)."""
 
     def __init__(self, *, config: AwsConfig) -> None:
         self._config = config
@@ -84,63 +95,134 @@ class S3Storage:
         await self._exit_stack.aclose()
         self._client = None
 
-    async def _call(self, operation: str, call: Awaitable[T]) -> T:
-        """Await an SDK call within the configured bound; S3 down or slow is a 503."""
-        from botocore.exceptions import BotoCoreError  # loaded with the client, not the app
+    async def _call(
+        self, operation: str, call: Awaitable[T], *, absent: frozenset[int] = frozenset()
+    ) -> T:
+        """Await an SDK call within the configured bound. An error answer whose status is in
+        ``absent`` raises ``_Absent``; S3 down, slow, or any other error is a 503."""
+        # Loaded with the client, not with the app.
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             async with asyncio.timeout(self._config.CALL_TIMEOUT_SECONDS):
                 return await call
         except (TimeoutError, BotoCoreError) as exc:
             logger.warning("S3 %s failed: %s", operation, type(exc).__name__)
-            raise StorageUnavailable() from None
+        except ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status in absent:
+                raise _Absent() from None
+            logger.warning("S3 %s answered %s", operation, status)
+        raise StorageUnavailable()
 
-    def _expires_at(self) -> datetime:
-        return datetime.now(UTC) + timedelta(seconds=self._config.PRESIGN_EXPIRES_SECONDS)
-
-    async def _presign(self, operation: str, params: dict[str, str]) -> str:
-        """Sign a URL locally: no request goes to S3."""
+    async def presign_upload(self, *, key: str, content_type: str, size: int) -> PresignedUrl:
+        """A form POST that stores exactly ``size`` bytes of this type under ``key``, until
+        ``UPLOAD_EXPIRES_SECONDS`` (signed here: no request to S3). The limits are in the
+        form's policy, signed with the secret key, and S3 checks them before it stores a byte.
+        (A presigned PUT signs no length: it stores 20 MiB under a URL issued for 6 bytes.)"""
         client = await self._s3()
-        url: str = await client.generate_presigned_url(
-            operation, Params=params, ExpiresIn=self._config.PRESIGN_EXPIRES_SECONDS
+        expires_in = self._config.UPLOAD_EXPIRES_SECONDS
+        post = await client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", size, size]],
+            ExpiresIn=expires_in,
         )
-        return url
+        url, fields, expires_at = post["url"], post["fields"], _expires_at(expires_in)
+        return PresignedUrl(
+            url=url, method="POST", headers={}, fields=fields, expires_at=expires_at
+        )
 
-    async def presign_upload(self, *, key: str, content_type: str) -> PresignedUrl:
-        """A PUT URL that stores one object of this type under ``key``, until it expires."""
-        params = {"Bucket": self.bucket, "Key": key, "ContentType": content_type}
-        url = await self._presign("put_object", params)
-        headers = {"Content-Type": content_type}
-        return PresignedUrl(url=url, method="PUT", headers=headers, expires_at=self._expires_at())
-
-    async def presign_download(self, *, key: str) -> PresignedUrl:
-        """A GET URL for the object under ``key``, until it expires."""
-        url = await self._presign("get_object", {"Bucket": self.bucket, "Key": key})
-        return PresignedUrl(url=url, method="GET", headers={}, expires_at=self._expires_at())
+    async def presign_download(self, *, key: str, filename: str) -> PresignedUrl:
+        """A GET URL for the object under ``key``, for ``DOWNLOAD_EXPIRES_SECONDS``: S3 answers
+        it ``Content-Disposition: attachment`` under ``filename`` (saved, never shown inline).
+        Signed locally: no request goes to S3."""
+        client = await self._s3()
+        expires_in = self._config.DOWNLOAD_EXPIRES_SECONDS
+        params = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "ResponseContentDisposition": utils.content_disposition(filename),
+        }
+        url: str = await client.generate_presigned_url(
+            "get_object", Params=params, ExpiresIn=expires_in
+        )
+        return PresignedUrl(url=url, method="GET", headers={}, expires_at=_expires_at(expires_in))
 
     async def stat(self, *, key: str) -> StoredObject | None:
         """What S3 holds under ``key`` (a real HEAD request), or ``None`` if nothing."""
-        from botocore.exceptions import ClientError
-
         client = await self._s3()
+        heading = client.head_object(Bucket=self.bucket, Key=key)
         try:
-            head = await self._call("head_object", client.head_object(Bucket=self.bucket, Key=key))
-        except ClientError as exc:
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            if status == 404:
-                return None
-            logger.warning("S3 head_object answered %s", status)
-            raise StorageUnavailable() from None
-        return StoredObject(size=head["ContentLength"], content_type=head.get("ContentType"))
+            head = await self._call("head_object", heading, absent=frozenset({404}))
+        except _Absent:
+            return None
+        return StoredObject(
+            size=head["ContentLength"], content_type=head.get("ContentType"), etag=head["ETag"]
+        )
+
+    async def copy(self, *, source: str, destination: str, etag: str) -> bool:
+        """Copy ``source`` to ``destination`` (in S3: no byte passes through the app) if it is
+        still the object with this ETag; ``False``, and nothing under ``destination``, if it is
+        gone or was replaced. S3 checks ``CopySourceIfMatch``; the copy's ETag is compared too,
+        for S3-compatible servers that ignore it."""
+        client = await self._s3()
+        copying = client.copy_object(
+            Bucket=self.bucket,
+            Key=destination,
+            CopySource={"Bucket": self.bucket, "Key": source},
+            CopySourceIfMatch=etag,
+        )
+        try:  # 404: no such key; 412: the precondition failed
+            copied = await self._call("copy_object", copying, absent=frozenset({404, 412}))
+        except _Absent:
+            return False
+        if copied["CopyObjectResult"]["ETag"] != etag:
+            await self.delete(keys=[destination])
+            return False
+        return True
+
+    async def delete(self, *, keys: Sequence[str]) -> None:
+        """Delete these objects, a thousand per request (a key with no object is no error)."""
+        client = await self._s3()
+        for start in range(0, len(keys), DELETE_BATCH):
+            batch = [{"Key": key} for key in keys[start : start + DELETE_BATCH]]
+            deleting = client.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
+            )
+            answer = await self._call("delete_objects", deleting)
+            if errors := answer.get("Errors"):
+                logger.warning("S3 delete_objects left %d objects: %s", len(errors), errors[0])
+                raise StorageUnavailable()
+
+    async def list_objects(
+        self, *, prefix: str, page_size: int = 1000
+    ) -> AsyncIterator[list[ListedObject]]:
+        """The objects whose key starts with ``prefix``, a page (S3 sends at most a thousand)
+        at a time. The caller may delete a page's objects before it asks for the next."""
+        client = await self._s3()
+        token: dict[str, str] = {}
+        while True:
+            listing = client.list_objects_v2(
+                Bucket=self.bucket, Prefix=prefix, MaxKeys=page_size, **token
+            )
+            page = await self._call("list_objects_v2", listing)
+            yield [
+                ListedObject(key=item["Key"], size=item["Size"], last_modified=item["LastModified"])
+                for item in page.get("Contents", [])
+            ]
+            if not page.get("IsTruncated"):
+                return
+            token = {"ContinuationToken": page["NextContinuationToken"]}
 
     async def ensure_bucket(self) -> None:
         """Create the bucket if it is missing (local servers start empty)."""
-        from botocore.exceptions import ClientError
-
         client = await self._s3()
+        heading = client.head_bucket(Bucket=self.bucket)
         try:
-            await self._call("head_bucket", client.head_bucket(Bucket=self.bucket))
-        except ClientError:
+            await self._call("head_bucket", heading, absent=frozenset({403, 404}))
+        except _Absent:
             await self._call("create_bucket", client.create_bucket(Bucket=self.bucket))
 
 

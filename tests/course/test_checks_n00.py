@@ -5,6 +5,7 @@ import pytest
 import course
 from course.checks import n00
 from playground.auth import dependencies as auth_dependencies
+from tests.course.wrong import Wrong
 
 
 def needs_token(dependant: Any) -> bool:
@@ -51,11 +52,38 @@ def falls_off_the_end(dependant: Any) -> bool:
     return None  # type: ignore[return-value]
 
 
-async def _failed(pg: course.Playground, answer: Any, capsys: pytest.CaptureFixture[str]) -> str:
-    await course.check(n00.token_routes(pg, answer))
-    out = capsys.readouterr().out
-    assert "✘" in out and "Traceback" not in out and "(printed while checking)" not in out, out
-    return out
+SKELETON = skeleton
+WRONG = [
+    Wrong(
+        "judged by its name",
+        by_name,
+        "four routes made for this check",
+        "only *named* parse_jwt_data: compare functions with `is`",
+    ),
+    Wrong(
+        "hard-coded route names",
+        hard_coded,
+        "four routes made for this check",
+        "judge the dependency tree, not the routes' names or paths you know",
+    ),
+    Wrong(
+        "direct dependencies only",
+        direct_only,
+        "GET /auth/users/me needs a token, GET /posts does not",
+        "parse_jwt_data sits below valid_active_user: follow sub.dependencies",
+    ),
+    Wrong(
+        "falls off the end",
+        falls_off_the_end,
+        "True or False for every route",
+        "your function returned None; every way through it must return True or False",
+    ),
+]
+
+
+async def check_cell(answer: Any) -> None:
+    async with await course.start() as pg:
+        await course.check(n00.token_routes(pg, answer))
 
 
 async def test_the_solution_passes_every_check(
@@ -67,40 +95,31 @@ async def test_the_solution_passes_every_check(
     assert len(lines) == 10 and all(line.startswith("✔") for line in lines), lines
 
 
-async def test_the_skeleton_fails_every_check(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _failed(pg, skeleton, capsys)
-    assert out.count("not answered yet: replace the `...`") == 5, out
+async def test_the_skeleton_is_not_answered(capsys: pytest.CaptureFixture[str]) -> None:
+    await check_cell(skeleton)
+    assert capsys.readouterr().out.splitlines() == [
+        "✘ True or False for every route: not answered yet: replace the `...`",
+        "  hint: return a bool",
+        "· GET /auth/users/me needs a token, GET /posts does not: waits for an answer",
+        "· every route you marked answers 401 without a token: waits for an answer",
+        "· every route you left open answers without a 401: waits for an answer",
+        "· four routes made for this check, on paths you have not seen: waits for an answer",
+    ]
 
 
-async def test_a_function_judged_by_its_name_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _failed(pg, by_name, capsys)
-    assert "only *named* parse_jwt_data: compare functions with `is`" in out, out
+def always(dependant: Any) -> bool:
+    """Every route marked: wrong about GET /posts, and so about every open route."""
+    return True
 
 
-async def test_a_hard_coded_list_of_routes_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _failed(pg, hard_coded, capsys)
-    assert out.count("✘") == 1, out  # right about every route it was copied from
-    assert "✘ three routes made for this check" in out, out
-    assert "parse_jwt_data is its third dependency" in out, out
-
-
-async def test_only_the_direct_dependencies_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _failed(pg, direct_only, capsys)
-    assert "✘ every route you left open answers without a 401: left open, but" in out, out
-    assert "follow sub.dependencies" in out, out
-
-
-async def test_a_function_that_returns_none_is_told_so(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _failed(pg, falls_off_the_end, capsys)
-    assert out.count("✘") == 1, out  # one mistake, one ✘
-    assert "your function returned None" in out and "not answered" not in out, out
+async def test_marking_every_route_is_one_cross(capsys: pytest.CaptureFixture[str]) -> None:
+    await check_cell(always)
+    assert capsys.readouterr().out.splitlines() == [
+        "✔ True or False for every route",
+        "✘ GET /auth/users/me needs a token, GET /posts does not: "
+        "GET /posts is open: you said it needs a token",
+        "  hint: look for auth_dependencies.parse_jwt_data in dependant.dependencies, recursively",
+        "· every route you marked answers 401 without a token: waits for the check above",
+        "· every route you left open answers without a 401: waits for the check above",
+        "· four routes made for this check, on paths you have not seen: waits for the check above",
+    ]

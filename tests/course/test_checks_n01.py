@@ -6,6 +6,7 @@ import pytest
 import course
 from course.checks import n01
 from course.labs import n01_imports as imports
+from tests.course.wrong import Wrong
 
 
 def domain_graph(root: Path) -> dict[str, set[str]]:
@@ -93,51 +94,50 @@ def no_return(root: Path) -> dict[str, set[str]]:
     return None  # type: ignore[return-value]
 
 
-async def _out(answer: n01.DomainGraph, capsys: pytest.CaptureFixture[str]) -> str:
+SKELETON = skeleton
+WRONG = [
+    Wrong(
+        "imports read as text",
+        grep_lines,
+        "a small package made for this check",
+        "written `def later(): from ",
+    ),
+    Wrong(
+        "the playground's graph hard-coded",
+        hard_coded,
+        "a small package made for this check",
+        "your graph has packages that shop_",
+    ),
+    Wrong(
+        "from-imports only",
+        from_only,
+        "a small package made for this check",
+        "written `import shop_",
+    ),
+    Wrong(
+        "a package's imports of itself",
+        counts_itself,
+        "a small package made for this check",
+        "a package importing itself is no edge",
+    ),
+    Wrong(
+        "the graph never returned",
+        no_return,
+        "a small package made for this check",
+        "your function returned None: end it with `return graph`",
+    ),
+]
+
+
+async def check_cell(answer: n01.DomainGraph) -> None:
     await course.check(n01.domain_graph_exercise(answer))
-    out = capsys.readouterr().out
-    assert "Traceback" not in out and "(printed while checking)" not in out, out
-    return out
 
 
 async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
     for _ in range(2):  # a new package each time
-        await course.check(n01.domain_graph_exercise(domain_graph))
+        await check_cell(domain_graph)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 6 and all(line.startswith("✔") for line in lines), lines
-
-
-async def test_the_skeleton_fails_every_check(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(skeleton, capsys)
-    assert out.count("not answered yet: replace the `...`") == 3, out
-
-
-async def test_imports_read_as_text_are_caught(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(grep_lines, capsys)
-    assert "in any form: missed " in out, out
-    assert "written `def later(): from " in out, out
-
-
-async def test_the_playground_graph_hard_coded_is_caught(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    out = await _out(hard_coded, capsys)
-    assert out.count("✘") == 1 and "✘ a small package made for this check" in out, out
-
-
-async def test_from_imports_only_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(from_only, capsys)
-    assert "written `import shop_" in out, out
-
-
-async def test_imports_of_itself_are_caught(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(counts_itself, capsys)
-    assert out.count("✘") == 1 and "a package importing itself is no edge: domains." in out, out
-
-
-async def test_a_graph_never_returned_is_told_so(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(no_return, capsys)
-    assert out.count("your function returned None: end it with `return graph`") == 3, out
 
 
 def test_the_playground_graph_has_no_arrow_from_auth() -> None:

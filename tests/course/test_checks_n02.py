@@ -5,6 +5,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validato
 
 import course
 from course.checks import n02
+from tests.course.wrong import Wrong
 
 
 class SignupForm(BaseModel):
@@ -81,51 +82,74 @@ class RaisesTypeError(BaseModel):
         return self
 
 
-async def _out(model: type[BaseModel] | None, capsys: pytest.CaptureFixture[str]) -> str:
+class NoFieldRule(BaseModel):
+    """A slip: the model rule is right, but the password's own rule is gone."""
+
+    password: SecretStr
+    password_confirm: SecretStr
+
+    @model_validator(mode="after")
+    def passwords_match(self) -> "NoFieldRule":
+        if self.password.get_secret_value() != self.password_confirm.get_secret_value():
+            raise ValueError("passwords do not match")
+        return self
+
+
+SKELETON = Skeleton
+MISMATCH = "different passwords: 422, one error, the model's"
+WRONG = [
+    Wrong(
+        "a rule on one field",
+        OnTheField,
+        MISMATCH,
+        "got ['body', 'password_confirm']: that is one field's error",
+    ),
+    Wrong(
+        "a hard-coded mismatch",
+        HardCoded,
+        MISMATCH,
+        "two different passwords made for this check were accepted (HTTP 200)",
+    ),
+    Wrong(
+        "no return self",
+        NoReturn,
+        "the same password twice",
+        "the route received None instead of the form: an after validator must `return self`",
+    ),
+    Wrong(
+        "a TypeError",
+        RaisesTypeError,
+        MISMATCH,
+        "got 500: the validator raised something other than ValueError",
+    ),
+    Wrong(
+        "the field's own rule dropped",
+        NoFieldRule,
+        "a short password is still refused by its field",
+        "a 5-character password was accepted (HTTP 200): keep its field's rule",
+    ),
+]
+
+
+async def check_cell(model: type[BaseModel] | None) -> None:
     await course.check(n02.signup_form(model))
-    out = capsys.readouterr().out
-    assert "Traceback" not in out, out
-    return out
 
 
 async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
-    lines = (await _out(SignupForm, capsys)).splitlines()
+    await check_cell(SignupForm)
+    lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3 and all(line.startswith("✔") for line in lines), lines
 
 
-async def test_the_skeleton_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(Skeleton, capsys)
-    assert out.count("✘") == 3, out
-    assert out.count('SignupForm has no validator; add a @model_validator(mode="after")') == 3
-    out = await _out(None, capsys)
-    assert out.count("not answered yet") == 3, out
-
-
-async def test_a_rule_on_one_field_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(OnTheField, capsys)
-    assert "got ['body', 'password_confirm']: that is one field's error" in out, out
-    assert "the rule between the fields ran on a form whose password had already failed" in out
-
-
-async def test_a_hard_coded_mismatch_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(HardCoded, capsys)
+async def test_the_skeleton_is_not_answered(capsys: pytest.CaptureFixture[str]) -> None:
+    await check_cell(Skeleton)
+    out = capsys.readouterr().out
     assert (
-        out.count("✘") == 1
-        and "(loc ['body']): 'passwords do not match': expected 422, got 200" in out
+        'not answered yet: SignupForm has no validator; add a @model_validator(mode="after")' in out
     )
-
-
-async def test_a_validator_without_return_self_is_caught(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    out = await _out(NoReturn, capsys)
-    assert out.count("✘") == 1, out
-    assert (
-        "the route received None instead of the form: an after validator must `return self`" in out
-    )
-
-
-async def test_a_type_error_is_told_apart(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(RaisesTypeError, capsys)
-    assert out.count("✘") == 1, out
-    assert "got 500: the validator raised something other than ValueError" in out, out
+    await check_cell(None)
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "· the same password twice: 200, and the route receives the form: waits for an answer",
+        "· a short password is still refused by its field, before the model rule: "
+        "waits for an answer",
+    ]

@@ -9,6 +9,7 @@ from course.checks import n03
 from playground.auth import models as auth_models
 from playground.database import SessionDep
 from playground.exceptions import NotFound
+from tests.course.wrong import Wrong
 
 
 class UserNotFound(NotFound):
@@ -68,11 +69,44 @@ async def typed_str(user_id: str, session: SessionDep) -> auth_models.AuthUser:
     return user
 
 
-async def _out(pg: course.Playground, answer: object, capsys: pytest.CaptureFixture[str]) -> str:
-    await course.check(n03.valid_user_id_exercise(pg, answer))  # type: ignore[arg-type]
-    out = capsys.readouterr().out
-    assert "Traceback" not in out, out
-    return out
+SKELETON = skeleton
+WRONG = [
+    Wrong(
+        "HTTPException",
+        http_exception,
+        "an unknown id: 404 USER_NOT_FOUND",
+        "raise UserNotFound() (a domain error with its code), not HTTPException",
+    ),
+    Wrong(
+        "a hard-coded user",
+        hard_coded,
+        "a real id: 200 with that user",
+        "got 404 for a user made for this check: look the user up by the id in the path",
+    ),
+    Wrong(
+        "the whole table read",
+        filtered_in_python,
+        "each of them one SQL statement",
+        "a real id: your query has no WHERE: it read every user",
+    ),
+    Wrong(
+        "a missing user handed on",
+        never_raises,
+        "an unknown id: 404 USER_NOT_FOUND",
+        "expected 404 USER_NOT_FOUND, got 200: a missing user must raise",
+    ),
+    Wrong(
+        "a str path parameter",
+        typed_str,
+        "not a UUID: 422, and no SQL at all",
+        "expected 422, got 500: type the path parameter as uuid.UUID",
+    ),
+]
+
+
+async def check_cell(answer: object) -> None:
+    async with await course.start() as pg:
+        await course.check(n03.valid_user_id_exercise(pg, answer))  # type: ignore[arg-type]
 
 
 async def test_the_solution_passes_every_check(
@@ -81,49 +115,12 @@ async def test_the_solution_passes_every_check(
     for _ in range(2):  # a check cell runs twice
         await course.check(n03.valid_user_id_exercise(pg, valid_user_id))
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 6 and all(line.startswith("✔") for line in lines), lines
+    assert len(lines) == 8 and all(line.startswith("✔") for line in lines), lines
 
 
-async def test_the_skeleton_fails(
+async def test_a_str_path_parameter_is_one_request(
     pg: course.Playground, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = await _out(pg, skeleton, capsys)
-    assert out.count("not answered yet: replace the `...`") == 3, out
-
-
-async def test_an_http_exception_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _out(pg, http_exception, capsys)
-    assert out.count("✘") == 1, out
-    assert "raise UserNotFound() (a domain error with its code), not HTTPException" in out, out
-
-
-async def test_a_hard_coded_user_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _out(pg, hard_coded, capsys)
-    assert "✘ a real id: 200 with that user, one SQL statement: expected 200, got 404" in out, out
-
-
-async def test_a_whole_table_read_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _out(pg, filtered_in_python, capsys)
-    assert out.count("your query has no WHERE: it read every user") == 2, out
-
-
-async def test_a_missing_user_handed_on_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _out(pg, never_raises, capsys)
-    assert out.count("✘") == 1, out
-    assert "expected 404 USER_NOT_FOUND, got 200: a missing user must raise" in out, out
-
-
-async def test_a_str_path_parameter_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _out(pg, typed_str, capsys)
-    assert "✘ not a UUID: 422, and no SQL at all: expected 422, got" in out, out
-    assert "type the path parameter as uuid.UUID" in out, out
+    await course.check(n03.valid_user_id_exercise(pg, typed_str))
+    printed = capsys.readouterr().out.split("(printed while checking)\n")[1]
+    assert printed == "  ERROR playground.handlers: unhandled error on GET /users/42\n"

@@ -9,6 +9,7 @@ from playground.auth import dependencies as auth_dependencies
 from playground.domains.posts import dependencies as posts_dependencies
 from playground.domains.posts.models import Post
 from playground.exceptions import PermissionDenied
+from tests.course.wrong import Wrong
 
 
 class OwnPost(PermissionDenied):
@@ -61,15 +62,38 @@ async def no_return(post: posts_dependencies.ValidPost, user: auth_dependencies.
         raise OwnPost()
 
 
-async def _out(pg: course.Playground, answer: Any, capsys: pytest.CaptureFixture[str]) -> str:
-    await course.check(n04.like_rule(pg, answer))
-    out = capsys.readouterr().out
-    assert "Traceback" not in out, out
-    return out
+SKELETON = skeleton
+WRONG = [
+    Wrong(
+        "a rule on the bare token",
+        token_only,
+        "an inactive user: 403 USER_INACTIVE",
+        "an inactive user liked a post (HTTP 200): a link on the bare token (TokenData)",
+    ),
+    Wrong(
+        "a hard-coded author",
+        hard_coded,
+        "each post's author is refused: 403 OWN_POST",
+        "its author, a user made for this check, liked it (HTTP 200)",
+    ),
+    Wrong(
+        "HTTPException",
+        http_exception,
+        "each post's author is refused: 403 OWN_POST",
+        "raise OwnPost() (a domain error with its code), not HTTPException",
+    ),
+    Wrong(
+        "the post never returned",
+        no_return,
+        "another user likes a post",
+        "your dependency returned None: end it with `return post`",
+    ),
+]
 
 
-def _failed(out: str) -> list[str]:
-    return [line for line in out.splitlines() if line.startswith("✘")]
+async def check_cell(answer: Any) -> None:
+    async with await course.start() as pg:
+        await course.check(n04.like_rule(pg, answer))
 
 
 async def test_the_solution_passes_every_check(
@@ -79,44 +103,3 @@ async def test_the_solution_passes_every_check(
         await course.check(n04.like_rule(pg, solution))
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 10 and all(line.startswith("✔") for line in lines), lines
-
-
-async def test_the_skeleton_fails_every_check(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _out(pg, skeleton, capsys)
-    assert out.count("not answered yet: replace the `...`") == 5, out
-
-
-async def test_a_rule_on_the_bare_token_lets_an_inactive_user_through(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failed = _failed(await _out(pg, token_only, capsys))
-    assert failed == ["✘ an inactive user: 403 USER_INACTIVE: expected 403 USER_INACTIVE, got 200"]
-
-
-async def test_a_hard_coded_author_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failed = _failed(await _out(pg, hard_coded, capsys))
-    assert failed == [
-        "✘ each post's author is refused: 403 OWN_POST: expected 403 OWN_POST, got 200"
-    ]
-
-
-async def test_an_http_exception_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failed = _failed(await _out(pg, http_exception, capsys))
-    assert len(failed) == 1, failed
-    assert "raise OwnPost() (a domain error with its code), not HTTPException" in failed[0]
-
-
-async def test_a_post_never_returned_is_told_so(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failed = _failed(await _out(pg, no_return, capsys))
-    assert failed == [
-        "✘ another user likes a post: 200, the post's id (two posts, two authors): "
-        "your dependency returned None: end it with `return post`"
-    ]

@@ -13,6 +13,7 @@ from playground.auth.schemas import JWTData
 from playground.database import SessionDep
 from playground.domains.profiles import service as profiles_service
 from playground.domains.profiles.models import Profile
+from tests.course.wrong import Wrong
 
 
 async def solution(user: auth_dependencies.ActiveUser, session: SessionDep) -> Profile | None:
@@ -60,13 +61,45 @@ async def every_profile(user: auth_dependencies.ActiveUser, session: SessionDep)
     return next(profile for profile in profiles if profile.user_id == user.user_id)
 
 
-async def _failed(
-    pg: course.Playground, answer: Any, capsys: pytest.CaptureFixture[str]
-) -> list[str]:
-    await course.check(n05.caller_profile(pg, answer))
-    out = capsys.readouterr().out
-    assert "Traceback" not in out and "(printed while checking)" not in out, out
-    return [line for line in out.splitlines() if line.startswith("✘")]
+SKELETON = skeleton
+SELECTS = "one JWT decode and two SELECTs"
+WRONG = [
+    Wrong(
+        "the token parsed again",
+        uncached,
+        SELECTS,
+        "the token was decoded 2 times: use what the chain gave you, cached",
+    ),
+    Wrong(
+        "the user read again on the bare token",
+        rereads_the_user,
+        SELECTS,
+        "the user twice; the chain's ActiveUser has read it already",
+    ),
+    Wrong(
+        "a hard-coded user",
+        hard_coded,
+        "the caller's own profile (two callers)",
+        "your dependency returned None for a user made for this check",
+    ),
+    Wrong(
+        "the profile looked up by the user's id",
+        by_primary_key,
+        "the caller's own profile (two callers)",
+        "a profile's own id is not its user's id",
+    ),
+    Wrong(
+        "every profile read",
+        every_profile,
+        SELECTS,
+        "your profile query has no WHERE",
+    ),
+]
+
+
+async def check_cell(answer: Any) -> None:
+    async with await course.start() as pg:
+        await course.check(n05.caller_profile(pg, answer))
 
 
 async def test_the_solution_passes_every_check(
@@ -76,53 +109,3 @@ async def test_the_solution_passes_every_check(
         await course.check(n05.caller_profile(pg, solution))
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 6 and all(line.startswith("✔") for line in lines), lines
-
-
-async def test_the_skeleton_fails_every_check(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failed = await _failed(pg, skeleton, capsys)
-    assert len(failed) == 3 and all("not answered yet" in line for line in failed), failed
-
-
-async def test_a_token_parsed_again_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failed = await _failed(pg, uncached, capsys)
-    assert len(failed) == 1, failed
-    assert "the token was decoded 2 times: use what the chain gave you, cached" in failed[0]
-
-
-async def test_rereading_the_user_on_the_bare_token_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failed = await _failed(pg, rereads_the_user, capsys)
-    assert failed == [
-        "✘ one JWT decode and two SELECTs: auth_user once (the chain), profile once (you): "
-        "the request read ['auth_user', 'auth_user', 'profile']",
-        "✘ an inactive user: 403: expected 403, got 200",
-    ]
-
-
-async def test_a_hard_coded_user_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failed = await _failed(pg, hard_coded, capsys)
-    assert failed[0].startswith(
-        "✘ the caller's own profile (two callers): your dependency returned"
-    )
-
-
-async def test_the_profile_looked_up_by_the_user_id_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failed = await _failed(pg, by_primary_key, capsys)
-    assert len(failed) == 1, failed
-    assert "a profile's own id is not its user's id" in failed[0], failed
-
-
-async def test_every_profile_read_is_caught(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    failed = await _failed(pg, every_profile, capsys)
-    assert len(failed) == 1 and "your profile query has no WHERE" in failed[0], failed

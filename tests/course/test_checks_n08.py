@@ -6,6 +6,7 @@ from pydantic import BaseModel, SerializerFunctionWrapHandler, field_serializer
 
 import course
 from course.checks import n08
+from tests.course.wrong import Wrong
 
 
 class Skeleton(BaseModel):
@@ -21,31 +22,6 @@ class Solution(BaseModel):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value.replace(microsecond=0).isoformat()
-
-
-async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n08.custom_model(Solution))
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 5 and all(line.startswith("✔") for line in lines)
-
-
-async def test_the_skeleton_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n08.custom_model(Skeleton))
-    out = capsys.readouterr().out
-    assert "✘ other fields are left to pydantic: title and seats came out None" in out
-    assert out.count("✘") == 5 and "✔" not in out
-
-
-async def test_a_validator_that_drops_microseconds_is_caught(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    await course.check(n08.custom_model(course_model_with_python_rounding()))
-    out = capsys.readouterr().out
-    assert (
-        "✘ model_dump() in Python keeps the microseconds; only the JSON is cut: model_dump()" in out
-    )
-    assert "the value itself lost precision" in out
-    assert out.count("✘") == 1
 
 
 def course_model_with_python_rounding() -> type[BaseModel]:
@@ -102,30 +78,63 @@ class NoNaive(BaseModel):
         return value.replace(microsecond=0).isoformat()
 
 
-async def test_a_fixed_string_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n08.custom_model(Hard))
-    out = capsys.readouterr().out
-    assert "✘ UTC: an explicit +00:00, no microseconds: for datetime.datetime(" in out
-    assert "got '2026-03-01T09:30:00+00:00'" in out
+class Forgot(BaseModel):
+    """A slip: the datetimes formatted, everything else dropped (no return handler(value))."""
+
+    @field_serializer("*", mode="wrap", when_used="json")
+    def _datetimes(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+        if isinstance(value, datetime):
+            return value.replace(microsecond=0, tzinfo=value.tzinfo or UTC).isoformat()
+        return None
 
 
-async def test_strftime_z_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n08.custom_model(Strftime))
-    out = capsys.readouterr().out
-    assert "the offset has no colon (strftime %z); use isoformat()" in out
-    assert "✔ other fields are left to pydantic" in out
+SKELETON = Skeleton
+UTC_CHECK = "UTC: an explicit +00:00, no microseconds"
+WRONG = [
+    Wrong(
+        "a validator that drops the microseconds",
+        course_model_with_python_rounding(),
+        "model_dump() in Python keeps the microseconds; only the JSON is cut",
+        "the value itself lost precision",
+    ),
+    Wrong(
+        "a fixed string",
+        Hard,
+        UTC_CHECK,
+        "two different datetimes both came out '2026-03-01T09:30:00+00:00'",
+    ),
+    Wrong(
+        "strftime's %z",
+        Strftime,
+        UTC_CHECK,
+        "the offset has no colon (strftime %z); use isoformat()",
+    ),
+    Wrong(
+        "converted to UTC",
+        ToUtc,
+        "an aware value keeps its offset",
+        "converted to UTC; keep the value's own offset",
+    ),
+    Wrong(
+        "the naive case forgotten",
+        NoNaive,
+        "a naive value is taken as UTC",
+        "no offset; a naive value is taken as UTC",
+    ),
+    Wrong(
+        "no handler for the other fields",
+        Forgot,
+        "other fields are left to pydantic",
+        "title and seats came out None: for a value that is not a datetime, return handler",
+    ),
+]
 
 
-async def test_converting_to_utc_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n08.custom_model(ToUtc))
-    out = capsys.readouterr().out
-    assert "✘ an aware value keeps its offset: got" in out
-    assert "converted to UTC; keep the value's own offset" in out
-    assert out.count("✘") == 1
+async def check_cell(base: type[BaseModel]) -> None:
+    await course.check(n08.custom_model(base))
 
 
-async def test_forgetting_naive_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n08.custom_model(NoNaive))
-    out = capsys.readouterr().out
-    assert "no offset; a naive value is taken as UTC" in out
-    assert out.count("✘") == 1
+async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
+    await check_cell(Solution)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 5 and all(line.startswith("✔") for line in lines)

@@ -1,7 +1,6 @@
-import uuid
-
 import pytest
 from fastapi import FastAPI, status
+from sqlalchemy import select
 
 import course
 from course.checks import n09
@@ -10,6 +9,7 @@ from playground.domains.posts.exceptions import PostNotFound
 from playground.domains.posts.models import Post
 from playground.domains.posts.schemas import PostResponse
 from playground.openapi import error_responses
+from tests.course.wrong import Wrong
 
 
 def skeleton(app: FastAPI) -> None:
@@ -37,24 +37,6 @@ async def _post_id(pg: course.Playground) -> str:
     return str(created.json()["id"])
 
 
-async def test_the_solution_passes_every_check(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n09.documented_route(pg, solution, await _post_id(pg)))
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 5 and all(line.startswith("✔") for line in lines), lines
-
-
-async def test_the_skeleton_fails(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n09.documented_route(pg, skeleton, await _post_id(pg)))
-    out = capsys.readouterr().out
-    assert "✘ GET /exercise/posts/{post_id}: 200 is documented with PostResponse: 200 is" in out
-    assert "✔" not in out
-    assert "✘ a missing post: 404 POST_NOT_FOUND, as documented: its 404 is not in" in out
-
-
 def hand_written_404(app: FastAPI) -> None:
     """The anti-pattern: a 404 described by hand, not from the exception the route raises."""
 
@@ -70,25 +52,24 @@ def hand_written_404(app: FastAPI) -> None:
         return post
 
 
-def fixed_post(post_id: str) -> object:
-    """Hard-coded: the notebook's post, whatever the URL asks for."""
+def fixed_post(app: FastAPI) -> None:
+    """Hard-coded: the notebook's post (the first one written), whatever the URL asks for."""
 
-    def add(app: FastAPI) -> None:
-        @app.get(
-            "/exercise/posts/{post_id}",  # noqa: FAST003 - ValidPost reads it
-            response_model=PostResponse,
-            summary="Read a post (exercise)",
-            tags=["posts"],
-            responses=error_responses(PostNotFound),
-        )
-        async def exercise_read_post(post: ValidPost) -> Post:
-            """A post by id."""
-            async with app.state.sessionmaker() as session:
-                fixed: Post | None = await session.get(Post, uuid.UUID(post_id))
-            assert fixed is not None
-            return fixed
-
-    return add
+    @app.get(
+        "/exercise/posts/{post_id}",  # noqa: FAST003 - ValidPost reads it
+        response_model=PostResponse,
+        summary="Read a post (exercise)",
+        tags=["posts"],
+        responses=error_responses(PostNotFound),
+    )
+    async def exercise_read_post(post: ValidPost) -> Post:
+        """A post by id."""
+        async with app.state.sessionmaker() as session:
+            first: Post | None = await session.scalar(
+                select(Post).order_by(Post.created_at).limit(1)
+            )
+        assert first is not None
+        return first
 
 
 def no_docstring(app: FastAPI) -> None:
@@ -105,29 +86,35 @@ def no_docstring(app: FastAPI) -> None:
         return post
 
 
-async def test_a_hand_written_404_fails(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n09.documented_route(pg, hand_written_404, await _post_id(pg)))
-    out = capsys.readouterr().out
-    assert "404 is documented by hand, without the ErrorResponse body" in out
-    assert "✘ a missing post: 404 POST_NOT_FOUND, as documented" in out
+SKELETON = skeleton
+WRONG = [
+    Wrong(
+        "a 404 written by hand",
+        hand_written_404,
+        "404 is documented with ErrorResponse and POST_NOT_FOUND",
+        "404 is documented by hand, without the ErrorResponse body the app really sends",
+    ),
+    Wrong(
+        "a fixed post",
+        fixed_post,
+        "a real post: 200 with PostResponse's fields",
+        "('t'): return `post`",
+    ),
+    Wrong(
+        "no docstring",
+        no_docstring,
+        "a summary, a docstring and the posts tag",
+        "no description: write a docstring",
+    ),
+]
 
 
-async def test_a_fixed_post_fails(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    post_id = await _post_id(pg)
-    await course.check(n09.documented_route(pg, fixed_post(post_id), post_id))  # type: ignore[arg-type]
-    out = capsys.readouterr().out
-    assert f"got {post_id} ('t'): return `post`" in out
-    assert out.count("✘") == 1
+async def check_cell(answer: n09.AddRoute) -> None:
+    async with await course.start() as pg:
+        await course.check(n09.documented_route(pg, answer, await _post_id(pg)))
 
 
-async def test_no_docstring_is_named(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n09.documented_route(pg, no_docstring, await _post_id(pg)))
-    out = capsys.readouterr().out
-    assert "✘ a summary, a docstring and the posts tag: no description: write a docstring" in out
-    assert out.count("✘") == 1
+async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
+    await check_cell(solution)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 5 and all(line.startswith("✔") for line in lines), lines

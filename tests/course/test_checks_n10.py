@@ -7,6 +7,7 @@ import pytest
 import course
 from course.checks import n10
 from course.labs.n10_environ import environ
+from tests.course.wrong import Wrong
 
 DATABASE_URL = "sqlite+aiosqlite:///./exercise.db"
 
@@ -34,24 +35,6 @@ def hard_coded(folder: Path, database_url: str) -> Path:
     return env_file
 
 
-async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n10.production_env(solution, DATABASE_URL))
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 4 and all(line.startswith("✔") for line in lines)
-
-
-async def test_the_skeleton_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n10.production_env(skeleton, DATABASE_URL))
-    out = capsys.readouterr().out
-    assert "✘ ENVIRONMENT is production: not answered yet" in out
-    assert "✔" not in out
-
-
-async def test_a_hard_coded_secret_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n10.production_env(hard_coded, DATABASE_URL))
-    assert "✘ a fresh, long JWT secret: the same secret on every call" in capsys.readouterr().out
-
-
 def no_secret(folder: Path, database_url: str) -> Path:
     """The anti-pattern: production on the development default secret."""
     env_file = folder / ".env"
@@ -76,30 +59,34 @@ def without_auth_prefix(folder: Path, database_url: str) -> Path:
     return env_file
 
 
-async def test_the_development_secret_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n10.production_env(no_secret, DATABASE_URL))
-    out = capsys.readouterr().out
-    assert "✘ a fresh, long JWT secret: JWT_SECRET is the development default" in out
-    assert (
-        "✘ create_app accepts it: /docs closed, /health says production: create_app refused" in out
-    )
+SKELETON = skeleton
+SECRET = "a fresh, long JWT secret"
+WRONG = [
+    Wrong("the development secret", no_secret, SECRET, "JWT_SECRET is the development default"),
+    Wrong("a hard-coded secret", hard_coded, SECRET, "the same secret on every call"),
+    Wrong(
+        "the notebook's database written in",
+        fixed_database,
+        "the app uses the given database",
+        "write the argument",
+    ),
+    Wrong(
+        "the settings' prefix on the auth variable",
+        without_auth_prefix,
+        SECRET,
+        "the file sets PLAYGROUND_JWT_SECRET, which nothing reads",
+    ),
+]
 
 
-async def test_a_database_url_written_in_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n10.production_env(fixed_database, DATABASE_URL))
-    out = capsys.readouterr().out
-    assert "✘ the app uses the given database: given 'sqlite+aiosqlite:///./" in out
-    assert "write the argument" in out
-    assert out.count("✘") == 1
+async def check_cell(write_env: n10.WriteEnv) -> None:
+    await course.check(n10.production_env(write_env, DATABASE_URL))
 
 
-async def test_a_wrong_prefix_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n10.production_env(without_auth_prefix, DATABASE_URL))
-    out = capsys.readouterr().out
-    assert (
-        "✘ a fresh, long JWT secret: the file sets PLAYGROUND_JWT_SECRET, which nothing reads: "
-        "the variable is PLAYGROUND_AUTH_JWT_SECRET"
-    ) in out
+async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
+    await check_cell(solution)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and all(line.startswith("✔") for line in lines)
 
 
 def test_environ_sets_hides_and_restores(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 import pytest
 from sqlalchemy import (
     CheckConstraint,
@@ -11,6 +13,7 @@ from sqlalchemy import (
 
 import course
 from course.checks import n11
+from tests.course.wrong import Wrong
 
 PREDICTED = {
     "pk": "post_like_pkey",
@@ -36,30 +39,6 @@ def solution(metadata: MetaData) -> Table:
         UniqueConstraint("post_id", "profile_id"),
         CheckConstraint("weight > 0", name="weight_positive"),
     )
-
-
-async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n11.post_like(solution, PREDICTED))
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 9 and all(line.startswith("✔") for line in lines)
-
-
-async def test_the_skeleton_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    skeleton_guess = dict.fromkeys(PREDICTED, ...)
-    await course.check(n11.post_like(skeleton, skeleton_guess))
-    out = capsys.readouterr().out
-    assert "✘ post_like has id, post_id, profile_id, weight: the columns are id" in out
-    assert "✘ your predicted pk name: not answered yet" in out
-    assert "✔" not in out
-
-
-async def test_a_wrong_guess_does_not_give_the_answer_away(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    await course.check(n11.post_like(solution, {**PREDICTED, "uq": "post_like_post_id_key"}))
-    out = capsys.readouterr().out
-    assert "✘ your predicted uq name: 'post_like_post_id_key' is not what" in out
-    assert "post_id_profile_id_key" not in out
 
 
 def test_names_reads_the_convention_names() -> None:
@@ -106,34 +85,54 @@ def unique_each(metadata: MetaData) -> Table:
     )
 
 
-async def _out(make: n11.MakeTable, capsys: pytest.CaptureFixture[str]) -> str:
-    await course.check(n11.post_like(make, PREDICTED))
-    return capsys.readouterr().out
+SKELETON = (skeleton, dict.fromkeys(PREDICTED, ...))
+TABLE = "post_like has id, post_id, profile_id, weight"
+WRONG = [
+    Wrong(
+        "an unnamed check",
+        (unnamed_check, PREDICTED),
+        "weight 0 is refused by a check named weight_positive",
+        "the CheckConstraint has no name",
+    ),
+    Wrong(
+        "a MetaData of its own",
+        (own_metadata, PREDICTED),
+        TABLE,
+        "the table is on another MetaData: define it on the `metadata` argument",
+    ),
+    Wrong(
+        "a name written by hand",
+        (named_by_hand, PREDICTED),
+        "a second like of a post by the same profile is refused",
+        "you named the unique constraint yourself (post_like_post_id_profile_id_key)",
+    ),
+    Wrong(
+        "unique on each column",
+        (unique_each, PREDICTED),
+        "a second like of a post by the same profile is refused",
+        "one UniqueConstraint over both columns, not unique=True on each",
+    ),
+    Wrong(
+        "a wrong guess",
+        (solution, {**PREDICTED, "uq": "post_like_post_id_key"}),
+        "your predicted uq name",
+        "'post_like_post_id_key' is not what the convention makes",
+    ),
+]
 
 
-async def test_an_unnamed_check_fails_once_and_says_why(
+async def check_cell(answer: tuple[n11.MakeTable, Mapping[str, object]]) -> None:
+    await course.check(n11.post_like(*answer))
+
+
+async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
+    await check_cell((solution, PREDICTED))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 9 and all(line.startswith("✔") for line in lines)
+
+
+async def test_a_wrong_guess_does_not_give_the_answer_away(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    out = await _out(unnamed_check, capsys)
-    assert (
-        "✘ weight 0 is refused by a check named weight_positive: the CheckConstraint has no name"
-        in out
-    )
-    assert out.count("✘") == 1
-
-
-async def test_a_table_on_its_own_metadata_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(own_metadata, capsys)
-    assert "the table is on another MetaData: define it on the `metadata` argument" in out
-
-
-async def test_a_name_written_by_hand_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(named_by_hand, capsys)
-    assert "you named the unique constraint yourself (post_like_post_id_profile_id_key)" in out
-    assert out.count("✘") == 1
-
-
-async def test_unique_on_each_column_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    out = await _out(unique_each, capsys)
-    assert "one UniqueConstraint over both columns, not unique=True on each" in out
-    assert out.count("✘") == 1
+    await check_cell((solution, {**PREDICTED, "uq": "post_like_post_id_key"}))
+    assert "post_id_profile_id_key" not in capsys.readouterr().out

@@ -2,11 +2,13 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import course
 from course.checks import n12
 from playground import migrations
+from tests.course.wrong import Wrong
 
 
 def _script_creating(table: str) -> object:
@@ -61,65 +63,53 @@ async def to_the_script_itself(engine: AsyncEngine, table: str) -> str | None:
 
 
 async def minus_one(engine: AsyncEngine, table: str) -> str | None:
-    await migrations.downgrade(engine, "-1")  # always the newest migration, whatever the table
-    return "5c1d0a7e93b2"
+    """Always one step down, whatever the table: right only when the table is the newest's."""
+    await migrations.downgrade(engine, "-1")
+    async with engine.connect() as connection:
+        return str(await connection.scalar(text("SELECT version_num FROM alembic_version")))
 
 
-async def _lines(pg: course.Playground, answer: object, capsys: pytest.CaptureFixture[str]) -> str:
-    await course.check(n12.downgrade_before(answer, pg))  # type: ignore[arg-type]
-    return capsys.readouterr().out
+SKELETON = skeleton
+EVERY_TABLE = "post_review, then every other table a migration creates"
+WRONG = [
+    Wrong(
+        "revision ids copied from the files",
+        hard_coded,
+        "no revision id written in the code",
+        "the code names revision ids ['5c1d0a7e93b2', 'eb4972602890']: find them from the files",
+    ),
+    Wrong(
+        "through base",
+        through_base,
+        "a user's row survives",
+        "a user registered before the call is gone",
+    ),
+    Wrong(
+        "to the creating script itself",
+        to_the_script_itself,
+        EVERY_TABLE,
+        "post_review is still there (the database is at",
+    ),
+    Wrong(
+        "one step down, whatever the table",
+        minus_one,
+        EVERY_TABLE,
+        "after the script that creates it: find that script in the files",
+    ),
+]
+
+
+async def check_cell(answer: n12.DowngradeBefore) -> None:
+    async with await course.start() as pg:
+        await course.check(n12.downgrade_before(answer, pg))
 
 
 async def test_the_solution_passes_every_check(
     pg: course.Playground, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lines = (await _lines(pg, solution, capsys)).splitlines()
+    await course.check(n12.downgrade_before(solution, pg))
+    lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 5 and all(line.startswith("✔") for line in lines)
     assert await pg.sql("SELECT version_num FROM alembic_version") == [
         (ScriptDirectory.from_config(migrations.alembic_config()).get_current_head(),)
     ]
-
-
-async def test_the_skeleton_fails_every_check(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _lines(pg, skeleton, capsys)
-    assert "✘ returns the revision the database is now at: not answered yet" in out
-    assert out.count("✘") == 5 and "✔" not in out
-
-
-async def test_hard_coded_revision_ids_fail(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _lines(pg, hard_coded, capsys)
-    assert "✘ post_review, then every other table a migration creates" in out
-    assert "KeyError" in out
-    assert (
-        "✘ no revision id written in the code: the code names revision ids "
-        "['5c1d0a7e93b2', 'eb4972602890']: find them from the files"
-    ) in out
-
-
-async def test_going_through_base_loses_the_users(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _lines(pg, through_base, capsys)
-    assert "✘ a user's row survives: a user registered before the call is gone" in out
-    assert out.count("✘") == 1
-
-
-async def test_downgrading_to_the_creating_script_fails(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _lines(pg, to_the_script_itself, capsys)
-    assert "post_review is still there" in out
-    assert "downgrade to the parent, the script's down_revision, not to the script itself" in out
-    assert out.count("✘") == 1
-
-
-async def test_a_fixed_one_step_downgrade_fails(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = await _lines(pg, minus_one, capsys)
-    assert "✘ returns the revision the database is now at: returned '5c1d0a7e93b2'" in out
-    assert "post_review is still there" in out

@@ -2,6 +2,7 @@ import pytest
 
 import course
 from course.checks import n14
+from tests.course.wrong import Wrong
 
 
 async def solution(pg: course.Playground) -> None:
@@ -30,28 +31,6 @@ async def test_the_solution_passes_every_check(
     assert pg.app.dependency_overrides == {}
 
 
-async def test_the_skeleton_fails(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n14.me_requires_a_token(skeleton, pg))
-    out = capsys.readouterr().out
-    assert "✘ passes against the playground: not answered yet" in out
-    assert "✘ fails if /auth/users/me lets anyone in (200)" in out
-    assert out.count("✘") == 3
-
-
-async def test_a_test_of_the_status_alone_misses_the_code(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n14.me_requires_a_token(status_only, pg))
-    out = capsys.readouterr().out.splitlines()
-    assert out[:2] == [
-        "✔ passes against the playground",
-        "✔ fails if /auth/users/me lets anyone in (200)",
-    ]
-    assert out[2].startswith("✘ fails if the 401 carries another code")
-
-
 async def old_client(pg: course.Playground) -> None:
     """The advice the lesson retires: httpx 0.28 has no AsyncClient(app=...)."""
     import httpx
@@ -73,28 +52,37 @@ async def expects_403(pg: course.Playground) -> None:
     assert response.status_code == 403
 
 
-async def test_the_removed_app_argument_is_named(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n14.me_requires_a_token(old_client, pg))
-    out = capsys.readouterr().out
-    assert "✘ passes against the playground: TypeError" in out
-    assert "httpx 0.28 removed AsyncClient(app=...); use pg.client" in out
+SKELETON = skeleton
+PASSES = "passes against the playground"
+WRONG = [
+    Wrong(
+        "the status alone",
+        status_only,
+        "fails if the 401 carries another code",
+        "your test passes on a 401 with INVALID_CREDENTIALS",
+    ),
+    Wrong(
+        "AsyncClient(app=...)",
+        old_client,
+        PASSES,
+        "httpx 0.28 removed AsyncClient(app=...); use pg.client",
+    ),
+    Wrong(
+        "a test that asks nothing",
+        vacuous,
+        "fails if /auth/users/me lets anyone in (200)",
+        "it never sends GET /auth/users/me",
+    ),
+    Wrong(
+        "expecting 403",
+        expects_403,
+        PASSES,
+        "FastAPI's security classes answer 401, not 403, since 0.122",
+    ),
+]
 
 
-async def test_a_test_that_asks_nothing_fails(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n14.me_requires_a_token(vacuous, pg))
-    out = capsys.readouterr().out
-    assert "✘ fails if /auth/users/me lets anyone in (200): your test still passes" in out
-
-
-async def test_expecting_403_is_told_what_the_app_answers(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n14.me_requires_a_token(expects_403, pg))
-    out = capsys.readouterr().out
-    assert "✘ passes against the playground: your test fails on the working playground" in out
-    assert "without a token it answers 401 {" in out
-    assert "'code': 'INVALID_TOKEN'" in out
+async def check_cell(answer: n14.PlaygroundTest) -> None:
+    async with await course.start() as pg:
+        await course.check(n14.me_requires_a_token(answer, pg))
+        assert pg.app.dependency_overrides == {}

@@ -2,13 +2,16 @@ import uuid
 
 import pytest
 from fastapi import BackgroundTasks
+from sqlalchemy import select
 
 import course
 from course.checks import n15
+from playground.auth.models import AuthUser
 from playground.database import SessionDep, SessionmakerDep
 from playground.domains.notifications import service
 from playground.domains.notifications.dependencies import EmailSenderDep
 from playground.domains.notifications.schemas import EmailQueued
+from tests.course.wrong import Wrong
 
 SOLUTION_LINES = [
     "✔ answers 202 {'status': 'queued'}; the user's outbox row is 'sent' afterwards",
@@ -89,26 +92,25 @@ async def route_opened_session(
     return EmailQueued()
 
 
-def fixed_user(user_id_seen: uuid.UUID) -> object:
-    """Hard-coded: always the same user, whatever the URL says."""
-
-    async def welcome(
-        user_id: uuid.UUID,
-        background_tasks: BackgroundTasks,
-        sessionmaker: SessionmakerDep,
-        sender: EmailSenderDep,
-    ) -> EmailQueued:
-        background_tasks.add_task(
-            service.deliver,
-            sessionmaker=sessionmaker,
-            sender=sender,
-            user_id=user_id_seen,
-            subject="Welcome aboard",
-            body="",
-        )
-        return EmailQueued()
-
-    return welcome
+async def fixed_user(
+    user_id: uuid.UUID,
+    background_tasks: BackgroundTasks,
+    sessionmaker: SessionmakerDep,
+    sender: EmailSenderDep,
+) -> EmailQueued:
+    """Hard-coded: always the notebook's user, ada, whatever the URL says."""
+    async with sessionmaker() as session:
+        ada = await session.scalar(select(AuthUser.id).where(AuthUser.username == "ada"))
+    assert ada is not None
+    background_tasks.add_task(
+        service.deliver,
+        sessionmaker=sessionmaker,
+        sender=sender,
+        user_id=ada,
+        subject="Welcome aboard",
+        body="",
+    )
+    return EmailQueued()
 
 
 async def called_not_passed(
@@ -137,63 +139,44 @@ async def test_the_solution_passes_every_check(
     assert capsys.readouterr().out.splitlines() == SOLUTION_LINES
 
 
-async def test_the_skeleton_fails_every_check(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n15.welcome_email(skeleton, pg))
-    out = capsys.readouterr().out
-    assert "no outbox row with subject 'Welcome aboard' for the user in the URL" in out
-    assert "the sender was never called" in out
-    assert "no outbox row was written through the injected sessionmaker" in out
-    assert out.count("✘") == 3 and "✔" not in out
+SKELETON = skeleton
+SENT = "answers 202 {'status': 'queued'}; the user's outbox row is 'sent' afterwards"
+OWN_SESSION = "the task opens its own session from the injected sessionmaker"
+WRONG = [
+    Wrong(
+        "sent inside the route",
+        inline,
+        "the email is sent after the response, not before",
+        "the email went out before the response",
+    ),
+    Wrong(
+        "the request's session",
+        request_session,
+        OWN_SESSION,
+        "the row was written with the request's session (SessionDep), handed to the task",
+    ),
+    Wrong(
+        "a session the route opened",
+        route_opened_session,
+        OWN_SESSION,
+        "the row was written with a session the route opened itself, handed to the task",
+    ),
+    Wrong(
+        "a hard-coded user",
+        fixed_user,
+        SENT,
+        "no outbox row with subject 'Welcome aboard' for the user in the URL",
+    ),
+    Wrong(
+        "deliver called inside add_task",
+        called_not_passed,
+        SENT,
+        "add_task(service.deliver, ...) takes the function and its arguments",
+    ),
+]
 
 
-async def test_sending_inside_the_route_fails_the_timeline_only(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n15.welcome_email(inline, pg))
-    out = capsys.readouterr().out
-    assert "✘ the email is sent after the response, not before: the email went out before" in out
-    assert out.count("✘") == 1
-
-
-@pytest.mark.parametrize(
-    ("route", "writer"),
-    [
-        (request_session, "the request's session (SessionDep)"),
-        (route_opened_session, "a session the route opened itself"),
-    ],
-)
-async def test_handing_the_task_a_request_session_fails(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str], route: object, writer: str
-) -> None:
-    await course.check(n15.welcome_email(route, pg))  # type: ignore[arg-type]
-    out = capsys.readouterr().out
-    lines = out.splitlines()
-    assert lines[:2] == SOLUTION_LINES[:2]
-    assert lines[2] == (
-        "✘ the task opens its own session from the injected sessionmaker: the row was written "
-        f"with {writer}, handed to the task: pass sessionmaker=sessionmaker and let the task "
-        "open its own session"
-    )
-    assert out.count("✘") == 1
-
-
-async def test_a_hard_coded_user_fails(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    ada = await pg.user("ada")
-    await course.check(n15.welcome_email(fixed_user(ada.id), pg))  # type: ignore[arg-type]
-    out = capsys.readouterr().out
-    assert "✘ answers 202" in out
-    assert "no outbox row with subject 'Welcome aboard' for the user in the URL" in out
-    assert out.count("✘") == 1
-
-
-async def test_calling_deliver_inside_add_task_names_the_slip(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n15.welcome_email(called_not_passed, pg))
-    out = capsys.readouterr().out
-    assert out.count("✘") == 3
-    assert "add_task(service.deliver, ...) takes the function and its arguments" in out
+async def check_cell(route: object) -> None:
+    async with await course.start() as pg:
+        await pg.user("ada")  # the notebook's user
+        await course.check(n15.welcome_email(route, pg))  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from course.checks import n20
 from playground.auth import dependencies as auth_dependencies
 from playground.auth.schemas import JWTData
 from playground.domains.notifications import dependencies as notifications_dependencies
+from tests.course.wrong import Wrong
 
 PARSE = auth_dependencies.parse_jwt_data
 
@@ -90,44 +91,13 @@ async def test_the_solution_passes_every_check(
 ) -> None:
     await course.check(n20.signed_in(solution, pg))
     assert capsys.readouterr().out.splitlines() == [
-        "✔ inside the block, GET /auth/users/me without a token answers 200 for the user",
+        "✔ inside the block, a route on the bare token (TokenData) answers 200 for the user",
         "✔ inside the block, a route behind ActiveUser answers 200 too (GET /users/{id}/emails)",
         "✔ after the block: 401 without a token again, and other overrides are left alone",
         "✔ an exception inside the block still removes the override",
         "✔ nested: signed_in_as(bob) inside signed_in_as(ada) gives ada back after",
     ]
     assert pg.app.dependency_overrides == {}
-
-
-async def test_the_skeleton_fails_every_check(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
-) -> None:
-    await course.check(n20.signed_in(skeleton, pg))
-    out = capsys.readouterr().out
-    assert _marks(out) == ["✘"] * 5
-    assert "no token, inside the block: HTTP 401" in out
-    assert "the override never took effect (HTTP 401): see the first check" in out
-
-
-@pytest.mark.parametrize(
-    ("answer", "marks"),
-    [
-        (never_removed, ["✔", "✔", "✘", "✘", "✘"]),
-        (cleared, ["✔", "✔", "✘", "✔", "✘"]),
-        (popped_without_finally, ["✔", "✔", "✔", "✘", "✘"]),
-        (popped, ["✔", "✔", "✔", "✔", "✘"]),
-        (active_user_only, ["✘", "✔", "✘", "✘", "✘"]),
-    ],
-)
-async def test_wrong_answers_fail_where_they_are_wrong(
-    pg: course.Playground,
-    capsys: pytest.CaptureFixture[str],
-    answer: n20.SignedInAs,
-    marks: list[str],
-) -> None:
-    await course.check(n20.signed_in(answer, pg))
-    assert _marks(capsys.readouterr().out) == marks
-    assert pg.app.dependency_overrides == {}  # the checks put back what a wrong answer left
 
 
 async def test_the_checks_leave_earlier_overrides_in_place(
@@ -166,11 +136,69 @@ async def test_a_forgotten_contextmanager_is_one_cross(
     assert pg.app.dependency_overrides == {}
 
 
-async def test_no_context_manager_is_named_once(
-    pg: course.Playground, capsys: pytest.CaptureFixture[str]
+SKELETON = skeleton
+AFTER = "after the block: 401 without a token again, and other overrides are left alone"
+WRONG = [
+    Wrong(
+        "never removed",
+        never_removed,
+        AFTER,
+        "after the block, without a token: HTTP 200 as bob",
+    ),
+    Wrong(
+        "every override cleared",
+        cleared,
+        AFTER,
+        "app.dependency_overrides after the block: [], before it: ['get_email_sender']",
+    ),
+    Wrong(
+        "popped without finally",
+        popped_without_finally,
+        "an exception inside the block still removes the override",
+        "after an exception in the block: HTTP 200 as bob, overrides ['parse_jwt_data']",
+    ),
+    Wrong(
+        "popped, not restored",
+        popped,
+        "nested: signed_in_as(bob) inside signed_in_as(ada) gives ada back after",
+        "back in the outer block (ada): HTTP 401",
+    ),
+    Wrong(
+        "valid_active_user overridden",
+        active_user_only,
+        "inside the block, a route on the bare token (TokenData) answers 200 for the user",
+        "you overrode ['valid_active_user'], but the route still reads the token through "
+        "parse_jwt_data",
+    ),
+    Wrong(
+        "no context manager",
+        no_yield,
+        "inside the block, a route on the bare token (TokenData) answers 200 for the user",
+        "signed_in_as(app, user) gave None, not a context manager",
+    ),
+    Wrong(
+        "@contextmanager forgotten",
+        undecorated,
+        "signed_in_as(app, user) makes a context manager",
+        "signed_in_as(app, user) gave a generator, not a context manager",
+    ),
+]
+
+
+async def check_cell(answer: n20.SignedInAs) -> None:
+    async with await course.start() as pg:
+        await course.check(n20.signed_in(answer, pg))
+        assert pg.app.dependency_overrides == {}  # the checks put back what a wrong answer left
+
+
+async def test_the_skeleton_says_nothing_was_overridden(
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    await course.check(n20.signed_in(no_yield, pg))  # type: ignore[arg-type]
-    out = capsys.readouterr().out
-    assert "gave None, not a context manager: a generator function with one yield" in out
-    assert out.count("see the first check") == 4 and "TypeError" not in out
-    assert pg.app.dependency_overrides == {}
+    await check_cell(skeleton)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "✘ inside the block, a route on the bare token (TokenData) answers 200 for the user: "
+        "GET /whoami (a route on TokenData alone), no token, inside the block: HTTP 401; "
+        "nothing was overridden inside the block"
+    )
+    assert [line[0] for line in lines[2:]] == ["·"] * 4

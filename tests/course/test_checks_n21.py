@@ -1,4 +1,6 @@
 import asyncio
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from starlette.concurrency import run_in_threadpool
@@ -6,95 +8,57 @@ from starlette.concurrency import run_in_threadpool
 import course
 from course.checks import n21
 from course.labs import n21_blocking as blocking_lab
+from tests.course.wrong import Wrong
 
 DELAY, N = 0.2, 5  # as in the notebook
+Quote = Callable[..., Any]
 
 
-def _lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
-    return capsys.readouterr().out.splitlines()
-
-
-async def test_a_def_route_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
-    rates = blocking_lab.Rates(delay=DELAY)
-
+def def_route(rates: blocking_lab.Rates) -> Quote:
     def quote(currency: str = "EUR") -> dict[str, object]:
         return {"currency": currency, "rate": rates.fetch(currency)}
 
-    await course.check(n21.quote_route(quote, rates, n=N))
-    lines = _lines(capsys)
-    assert len(lines) == 3
-    assert all(line.startswith("✔") for line in lines), lines
-    assert set(rates.calls) == {"thread"}
+    return quote
 
 
-async def test_an_offloading_async_route_passes(capsys: pytest.CaptureFixture[str]) -> None:
-    rates = blocking_lab.Rates(delay=DELAY)
-
+def offloaded(rates: blocking_lab.Rates) -> Quote:
     async def quote(currency: str = "EUR") -> dict[str, object]:
         return {"currency": currency, "rate": await run_in_threadpool(rates.fetch, currency)}
 
-    await course.check(n21.quote_route(quote, rates, n=N))
-    assert all(line.startswith("✔") for line in _lines(capsys))
+    return quote
 
 
-async def test_the_skeleton_is_not_answered(capsys: pytest.CaptureFixture[str]) -> None:
-    rates = blocking_lab.Rates(delay=DELAY)
-
+def skeleton(rates: blocking_lab.Rates) -> Quote:
     async def quote(currency: str = "EUR") -> dict[str, object]: ...  # type: ignore[empty-body]
 
-    await course.check(n21.quote_route(quote, rates, n=N))
-    failed = [line for line in _lines(capsys) if line.startswith("✘")]
-    assert len(failed) == 3
-    assert all("not answered yet" in line for line in failed)
+    return quote
 
 
-async def test_blocking_on_the_loop_is_flagged_and_serialized(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    rates = blocking_lab.Rates(delay=DELAY)
+def on_the_loop(rates: blocking_lab.Rates) -> Quote:
+    """The anti-pattern: an async route that calls the blocking SDK on the loop."""
 
     async def quote(currency: str = "EUR") -> dict[str, object]:
         return {"currency": currency, "rate": rates.fetch(currency)}  # blocks the loop
 
-    await course.check(n21.quote_route(quote, rates, n=N))
-    lines = _lines(capsys)
-    assert lines[0].startswith("✔ GET /quote?currency=EUR answers")
-    assert lines[1].startswith("✘ asyncio's debug mode flags no slow step")
-    assert "(rates.fetch ran on the loop)" in lines[1]
-    assert lines[3].startswith(f"✘ {N} requests at once overlap")
-    assert "serialized" in lines[3]
+    return quote
 
 
-async def test_a_wrong_rate_fails_the_first_check(capsys: pytest.CaptureFixture[str]) -> None:
-    rates = blocking_lab.Rates(delay=0.0)
-
+def wrong_currency(rates: blocking_lab.Rates) -> Quote:
     def quote(currency: str = "EUR") -> dict[str, object]:
         return {"currency": currency, "rate": rates.fetch("GBP")}
 
-    await course.check(n21.quote_route(quote, rates, n=N)[:1])
-    line, _hint = _lines(capsys)
-    assert line.startswith("✘ GET /quote?currency=EUR answers the EUR rate")
-    assert "not what rates.fetch returned: {'currency': 'EUR'" in line
+    return quote
 
 
-async def test_a_fetch_fired_and_forgotten_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
-    rates = blocking_lab.Rates(delay=DELAY)
-
+def fired_and_forgotten(rates: blocking_lab.Rates) -> Quote:
     async def quote(currency: str = "EUR") -> dict[str, object]:
         asyncio.get_running_loop().run_in_executor(None, rates.fetch, currency)
         return {"currency": currency, "rate": blocking_lab.RATES[currency]}
 
-    await course.check(n21.quote_route(quote, rates, n=N))
-    await asyncio.sleep(2 * DELAY)  # the forgotten fetches end before the next test
-    lines = [line for line in _lines(capsys) if line.startswith("✘")]
-    assert lines[0].startswith("✘ GET /quote?currency=EUR answers the EUR rate")
-    assert "answered before rates.fetch finished (0 of 1 done)" in lines[0]
-    assert "answered before rates.fetch finished" in lines[1]
+    return quote
 
 
-async def test_a_fetch_cut_off_by_a_timeout_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
-    rates = blocking_lab.Rates(delay=DELAY)
-
+def cut_off(rates: blocking_lab.Rates) -> Quote:
     async def quote(currency: str = "EUR") -> dict[str, object]:
         work = asyncio.get_running_loop().run_in_executor(None, rates.fetch, currency)
         try:
@@ -103,20 +67,56 @@ async def test_a_fetch_cut_off_by_a_timeout_is_caught(capsys: pytest.CaptureFixt
             rate = blocking_lab.RATES[currency]
         return {"currency": currency, "rate": rate}
 
-    await course.check(n21.quote_route(quote, rates, n=N))
-    await asyncio.sleep(2 * DELAY)
-    lines = [line for line in _lines(capsys) if line.startswith("✘")]
-    assert len(lines) == 2 and all("answered before rates.fetch finished" in x for x in lines)
+    return quote
 
 
-async def test_a_hard_coded_rate_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
-    rates = blocking_lab.Rates(delay=DELAY)
-
+def hard_coded(rates: blocking_lab.Rates) -> Quote:
     def quote(currency: str = "EUR") -> dict[str, object]:
         rates.fetch(currency)
         return {"currency": currency, "rate": blocking_lab.RATES[currency]}  # the table's rate
 
-    await course.check(n21.quote_route(quote, rates, n=N))
-    lines = [line for line in _lines(capsys) if line.startswith("✘")]
-    assert "not what rates.fetch returned" in lines[0]
-    assert "not rates.fetch's" in lines[1]
+    return quote
+
+
+SKELETON = skeleton
+ANSWERS = "GET /quote?currency=EUR answers the EUR rate from rates.fetch"
+NOT_WAITED = "the route answered before rates.fetch finished (0 of 1 done)"
+WRONG = [
+    Wrong(
+        "blocking on the loop",
+        on_the_loop,
+        "asyncio's debug mode flags no slow step while it runs",
+        "(rates.fetch ran on the loop)",
+    ),
+    Wrong(
+        "another currency's rate",
+        wrong_currency,
+        ANSWERS,
+        "not what rates.fetch returned: {'currency': 'EUR'",
+    ),
+    Wrong("a fetch fired and forgotten", fired_and_forgotten, ANSWERS, NOT_WAITED),
+    Wrong("a fetch cut off by a timeout", cut_off, ANSWERS, NOT_WAITED),
+    Wrong(
+        "a hard-coded rate",
+        hard_coded,
+        ANSWERS,
+        "1.08 is the rate the notebook showed, not what rates.fetch returned now",
+    ),
+]
+
+
+async def check_cell(answer: Callable[[blocking_lab.Rates], Quote]) -> blocking_lab.Rates:
+    rates = blocking_lab.Rates(delay=DELAY)
+    await course.check(n21.quote_route(answer(rates), rates, n=N))
+    await asyncio.sleep(2 * DELAY)  # fetches fired and forgotten end before the next test
+    return rates
+
+
+@pytest.mark.parametrize("answer", [def_route, offloaded])
+async def test_a_def_route_or_an_offloading_one_passes_every_check(
+    answer: Callable[[blocking_lab.Rates], Quote], capsys: pytest.CaptureFixture[str]
+) -> None:
+    rates = await check_cell(answer)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all(line.startswith("✔") for line in lines), lines
+    assert set(rates.calls) == {"thread"}

@@ -4,6 +4,7 @@ import pytest
 
 import course
 from course.checks import n22
+from tests.course.wrong import Wrong
 
 SOLUTION: dict[str, Any] = {"DELIVERY": "queue", "SEND_RETRIES": 3, "RETRY_DELAY_SECONDS": 2}
 
@@ -17,50 +18,57 @@ async def test_the_solution_passes_every_check(capsys: pytest.CaptureFixture[str
     ]
 
 
-async def test_the_skeleton_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n22.welcome_settings(...))  # type: ignore[arg-type]
-    out = capsys.readouterr().out
-    assert out.count("✘") == 3
-    assert "not answered yet" in out
+SKELETON = ...
+RETRIED = "a failed send is tried 3 more times, the first after 2 s or more"
+WRONG = [
+    Wrong(
+        "BackgroundTasks",
+        {"DELIVERY": "background"},
+        "202, and the outbox row is written (queued) before any worker runs",
+        "the outbox row was already 'sent' when the 202 came back",
+    ),
+    Wrong(
+        "the default retries",
+        {"DELIVERY": "queue", "SEND_RETRIES": 2},
+        RETRIED,
+        "SEND_RETRIES is 2, fewer than 3",
+    ),
+    Wrong(
+        "section 3's settings copied",
+        {"DELIVERY": "queue", "SEND_RETRIES": 1, "RETRY_DELAY_SECONDS": 1},
+        RETRIED,
+        "SEND_RETRIES is 1, fewer than 3",
+    ),
+    Wrong(
+        "a misnamed setting",
+        {"DELIVERY": "queue", "RETRIES": 3, "RETRY_DELAY_SECONDS": 2},
+        "202, and the outbox row is written",
+        "no setting named RETRIES (it would be ignored)",
+    ),
+    Wrong(
+        "a refused value",
+        {"DELIVERY": "queue", "SEND_RETRIES": "three"},
+        "202, and the outbox row is written",
+        "invalid settings: SEND_RETRIES: Input should be a valid integer",
+    ),
+    Wrong(
+        "retried too soon",
+        {"DELIVERY": "queue", "SEND_RETRIES": 3, "RETRY_DELAY_SECONDS": 1},
+        RETRIED,
+        "RETRY_DELAY_SECONDS is 1, less than 2",
+    ),
+]
 
 
-async def test_background_tasks_fail_the_queue_checks(capsys: pytest.CaptureFixture[str]) -> None:
-    await course.check(n22.welcome_settings({"DELIVERY": "background"}))
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == (
-        "✘ 202, and the outbox row is written (queued) before any worker runs: "
-        "the outbox row once the 202 is back: 'sent'"
-    )
-    assert lines[2].startswith("✘ the email waits on the queue, not in the web process's memory")
+async def check_cell(settings: dict[str, Any]) -> None:
+    await course.check(n22.welcome_settings(settings))
 
 
-async def test_the_default_retries_are_too_few_or_too_soon(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    await course.check(n22.welcome_settings({"DELIVERY": "queue", "SEND_RETRIES": 2}))
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[:2] == [
-        "✔ 202, and the outbox row is written (queued) before any worker runs",
-        "✔ the email waits on the queue, not in the web process's memory",
-    ]
-    assert lines[2].endswith("SEND_RETRIES is 2")
-
-
-@pytest.mark.parametrize(
-    ("settings", "said"),
-    [
-        ({"DELIVERY": "queue", "RETRIES": 3, "RETRY_DELAY_SECONDS": 2}, "no setting named RETRIES"),
-        (
-            {"DELIVERY": "queue", "SEND_RETRIES": "three"},
-            "invalid settings: SEND_RETRIES: Input should be a valid integer",
-        ),
-    ],
-)
-async def test_a_misnamed_or_refused_setting_is_one_cross_and_no_playground(
+@pytest.mark.parametrize("settings", [case.answer for case in WRONG[3:5]])
+async def test_a_misnamed_or_refused_setting_starts_one_playground_at_most(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     settings: dict[str, Any],
-    said: str,
 ) -> None:
     real, starts = course.start, []
 
@@ -69,20 +77,21 @@ async def test_a_misnamed_or_refused_setting_is_one_cross_and_no_playground(
         return await real(**kwargs)
 
     monkeypatch.setattr(course, "start", start)
-    await course.check(n22.welcome_settings(settings))
-    failed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("✘")]
-    assert said in failed[0]
-    assert all(line.endswith("see the first check") for line in failed[1:]), failed
+    await check_cell(settings)
+    capsys.readouterr()
     assert len(starts) <= 1
 
 
-async def test_the_notebooks_own_settings_copied_are_caught(
-    capsys: pytest.CaptureFixture[str],
+async def test_the_checks_start_one_playground(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # section 3's playground, copied: a queue, but one retry after 1 s
-    copied = {"DELIVERY": "queue", "SEND_RETRIES": 1, "RETRY_DELAY_SECONDS": 1}
-    await course.check(n22.welcome_settings(copied))
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[2] == (
-        "✘ a failed send is tried 3 more times, the first after 2 s or more: SEND_RETRIES is 1"
-    )
+    real, starts = course.start, []
+
+    async def start(**kwargs: Any) -> course.Playground:
+        starts.append(kwargs)
+        return await real(**kwargs)
+
+    monkeypatch.setattr(course, "start", start)
+    await check_cell(SOLUTION)
+    assert capsys.readouterr().out.count("✔") == 3
+    assert len(starts) == 1

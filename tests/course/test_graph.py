@@ -57,7 +57,7 @@ async def test_record_calls_logs_in_order_and_restores_overrides(pg: course.Play
         with graph.record_calls(pg.app, watched) as log:
             response = await pg.client.get("/auth/users/me", headers=ada.headers)
         assert response.status_code == 200
-        assert log == ["parse_jwt_data"]
+        assert log == ["parse_jwt_data", "valid_active_user"]  # read_me chains on ActiveUser
         assert pg.app.dependency_overrides == {posts_dependencies.valid_post_id: sentinel}
     finally:
         pg.app.dependency_overrides.clear()

@@ -6,8 +6,9 @@ from playground.domains.creators.schemas import CreatorResponse
 from playground.domains.profiles import exceptions as profiles_exceptions
 from playground.domains.profiles import models as profiles_models
 from playground.openapi import error_responses
+from playground.routing import PlaygroundRoute
 
-router = APIRouter(prefix="/creators", tags=["creators"])
+router = APIRouter(prefix="/creators", tags=["creators"], route_class=PlaygroundRoute)
 
 
 @router.get(

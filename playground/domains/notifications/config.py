@@ -28,6 +28,11 @@ class NotificationsConfig(BaseSettings):
     SEND_RETRIES: int = Field(default=4, ge=0, le=20)
     RETRY_DELAY_SECONDS: int = Field(default=1, ge=0, le=3600)
     RETRY_BACKOFF: float = Field(default=2.0, ge=1, le=10)  # each retry waits this much longer
+    # A row still queued or sending this long after its last change was lost on its way (a
+    # worker killed, a queue restarted empty): the worker puts it on the queue again. Longer
+    # than any send takes (a send still running then may be made twice) and than the wait to
+    # enqueue (ENQUEUE_TIMEOUT_SECONDS).
+    REDELIVER_AFTER_SECONDS: int = Field(default=300, ge=30, le=86_400)
 
 
 def load_notifications_config(**overrides: Any) -> NotificationsConfig:

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class EmailStatus(StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # a worker has taken it (queue delivery only)
     SENT = "sent"
     FAILED = "failed"
 

@@ -1,23 +1,24 @@
 import asyncio
 import logging
-from collections.abc import Sequence
 
 from fastapi import APIRouter, BackgroundTasks, status
 from starlette.concurrency import run_in_threadpool
 
+from playground import observability
 from playground.auth import exceptions as auth_exceptions
 from playground.database import SessionDep, SessionmakerDep
 from playground.domains.notifications import exceptions, service
 from playground.domains.notifications.constants import ENQUEUE_TIMEOUT_SECONDS
 from playground.domains.notifications.dependencies import EmailQueueDep, EmailSenderDep, OwnUser
-from playground.domains.notifications.models import NotificationEmail
 from playground.domains.notifications.schemas import EmailCreate, EmailQueued, EmailResponse
 from playground.exceptions import MalformedBody
 from playground.openapi import error_responses
+from playground.pagination import Page, PageParamsDep
+from playground.routing import PlaygroundRoute
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/users/{user_id}", tags=["notifications"])
+router = APIRouter(prefix="/users/{user_id}", tags=["notifications"], route_class=PlaygroundRoute)
 
 _ERRORS = (
     auth_exceptions.InvalidToken,
@@ -44,12 +45,18 @@ async def queue_email(
     """Accept the email now. With a queue, the outbox row is written before the answer and a
     worker sends it; otherwise a background task writes the row and sends it."""
     if queue is not None:
+        request_id = observability.request_id.get()
         email = await service.outbox(
-            session=session, user_id=user.user_id, subject=data.subject, body=data.body
+            session=session,
+            user_id=user.user_id,
+            subject=data.subject,
+            body=data.body,
+            request_id=request_id,
         )
         try:
             async with asyncio.timeout(ENQUEUE_TIMEOUT_SECONDS):
-                await run_in_threadpool(queue.enqueue, email.id)  # huey's client is sync
+                # huey's client is sync; the id goes along for the worker's log lines
+                await run_in_threadpool(queue.enqueue, email.id, request_id=request_id)
         except Exception as exc:  # the queue's server down or slow: the caller tries again
             logger.warning("enqueueing email %s failed: %s", email.id, type(exc).__name__)
             await service.withdraw(session=session, email=email)
@@ -68,10 +75,15 @@ async def queue_email(
 
 @router.get(
     "/emails",
-    response_model=list[EmailResponse],
     summary="Your outbox",
     responses=error_responses(*_ERRORS),
 )
-async def list_emails(user: OwnUser, session: SessionDep) -> Sequence[NotificationEmail]:
-    """The emails queued for you, oldest first."""
-    return await service.list_for_user(session=session, user_id=user.user_id)
+async def list_emails(
+    user: OwnUser, page: PageParamsDep, session: SessionDep
+) -> Page[EmailResponse]:
+    """The emails queued for you, oldest first, a page at a time."""
+    emails, total = await service.list_for_user(
+        session=session, user_id=user.user_id, limit=page.limit, offset=page.offset
+    )
+    items = [EmailResponse.model_validate(email) for email in emails]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -5,12 +5,12 @@ from typing import Literal
 from pydantic import Field
 
 from playground.domains.notifications.constants import EmailStatus
-from playground.models import CustomModel
+from playground.models import CustomModel, Text
 
 
 class EmailCreate(CustomModel):
-    subject: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=5_000)
+    subject: Text = Field(min_length=1, max_length=200)
+    body: Text = Field(min_length=1, max_length=5_000)
 
 
 class EmailQueued(CustomModel):

@@ -1,9 +1,10 @@
 import logging
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from playground.database import utcnow
@@ -27,12 +28,15 @@ async def log_email(*, user_id: uuid.UUID, subject: str, body: str) -> None:
 async def _send_and_record(
     *, session: AsyncSession, email: NotificationEmail, sender: EmailSender, last_try: bool
 ) -> None:
-    """Send one outbox row and record the outcome. A failure raises (to be tried again)
-    unless this is the last try, which logs it and marks the row failed."""
+    """Send one outbox row and record the outcome. A failure puts the row back in the queue
+    and raises (to be tried again) unless this is the last try, which logs it and marks the
+    row failed."""
     try:
         await sender(user_id=email.user_id, subject=email.subject, body=email.body)
     except Exception:
         if not last_try:
+            email.status = EmailStatus.QUEUED
+            await session.commit()
             raise
         logger.exception("sending email %s failed", email.id)
         email.status = EmailStatus.FAILED
@@ -64,10 +68,10 @@ async def deliver(
 
 
 async def outbox(
-    *, session: AsyncSession, user_id: uuid.UUID, subject: str, body: str
+    *, session: AsyncSession, user_id: uuid.UUID, subject: str, body: str, request_id: str | None
 ) -> NotificationEmail:
     """Write the outbox row now, in the request: whatever happens next, it is not lost."""
-    email = NotificationEmail(user_id=user_id, subject=subject, body=body)
+    email = NotificationEmail(user_id=user_id, subject=subject, body=body, request_id=request_id)
     session.add(email)
     await session.commit()
     return email
@@ -86,23 +90,61 @@ async def send_outboxed(
     email_id: uuid.UUID,
     last_try: bool,
 ) -> EmailStatus | None:
-    """The queue's task: send one queued row and record it. A failed send raises (to be
-    retried) unless this is the last try, which marks the row failed instead."""
+    """The queue's task: take one queued row, send it and record it. A failed send raises (to
+    be retried) unless this is the last try, which marks the row failed instead."""
     async with sessionmaker() as session:
-        email = await session.get(NotificationEmail, email_id)
-        if email is None or email.status is not EmailStatus.QUEUED:
-            return None  # gone, or sent by an earlier delivery of the same task
+        email = await _take(session=session, email_id=email_id)
+        if email is None:
+            return None  # withdrawn, sent already, or being sent by another delivery
         await _send_and_record(session=session, email=email, sender=sender, last_try=last_try)
         return email.status
 
 
+async def _take(*, session: AsyncSession, email_id: uuid.UUID) -> NotificationEmail | None:
+    """Mark a queued row ``sending`` in one UPDATE: of two deliveries of the same id (a task
+    put on the queue again, a second worker), one takes it and the other finds nothing."""
+    taken = await session.execute(
+        update(NotificationEmail)
+        .where(NotificationEmail.id == email_id, NotificationEmail.status == EmailStatus.QUEUED)
+        .values(status=EmailStatus.SENDING)
+        .returning(NotificationEmail.id)
+    )
+    if taken.first() is None:
+        await session.rollback()
+        return None
+    await session.commit()
+    return await session.get(NotificationEmail, email_id)
+
+
+async def stalled(*, session: AsyncSession, after: timedelta) -> Sequence[NotificationEmail]:
+    """Rows that were lost on their way (``queued`` or ``sending``, unchanged for ``after``: a
+    worker killed mid-send, a queue server restarted empty), made ``queued`` again now; the
+    caller puts them on the queue. A send that outlives ``after`` may be made twice."""
+    lost = await session.scalars(
+        update(NotificationEmail)
+        .where(
+            NotificationEmail.status.in_([EmailStatus.QUEUED, EmailStatus.SENDING]),
+            NotificationEmail.updated_at < utcnow() - after,
+        )
+        .values(status=EmailStatus.QUEUED)
+        .returning(NotificationEmail)
+    )
+    emails = lost.all()
+    await session.commit()
+    return emails
+
+
 async def list_for_user(
-    *, session: AsyncSession, user_id: uuid.UUID
-) -> Sequence[NotificationEmail]:
-    """A user's outbox, oldest first."""
+    *, session: AsyncSession, user_id: uuid.UUID, limit: int, offset: int
+) -> tuple[Sequence[NotificationEmail], int]:
+    """A window of a user's outbox, oldest first, and how many emails it holds."""
+    mine = NotificationEmail.user_id == user_id
+    total = await session.scalar(select(func.count()).select_from(NotificationEmail).where(mine))
     emails = await session.scalars(
         select(NotificationEmail)
-        .where(NotificationEmail.user_id == user_id)
+        .where(mine)
         .order_by(NotificationEmail.created_at, NotificationEmail.id)
+        .limit(limit)
+        .offset(offset)
     )
-    return emails.all()
+    return emails.all(), total or 0

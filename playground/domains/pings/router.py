@@ -7,8 +7,9 @@ from fastapi import APIRouter
 
 from playground.config import SettingsDep
 from playground.domains.pings.schemas import Pong
+from playground.routing import PlaygroundRoute
 
-router = APIRouter(prefix="/pings", tags=["pings"])
+router = APIRouter(prefix="/pings", tags=["pings"], route_class=PlaygroundRoute)
 
 
 @router.get("/terrible", summary="Blocks")

@@ -9,4 +9,9 @@ class AttachmentNotFound(NotFound):
 
 class AttachmentNotUploaded(Conflict):
     code = ErrorCode.ATTACHMENT_NOT_UPLOADED
-    detail = "The file is not in storage with the declared size; upload it first"
+    detail = "The file is not in storage; upload it first"
+
+
+class AttachmentRejected(Conflict):
+    code = ErrorCode.ATTACHMENT_REJECTED
+    detail = "The uploaded file does not have the declared size or type; it was deleted"

@@ -6,14 +6,14 @@ from pydantic import Field, field_validator
 from playground.aws import constants as aws_constants
 from playground.aws import schemas as aws_schemas
 from playground.domains.post_attachments.constants import AttachmentStatus
-from playground.models import CustomModel
+from playground.models import CustomModel, Text
 
 
 class AttachmentCreate(CustomModel):
     """What the client is about to upload: checked before a URL is signed."""
 
-    filename: str = Field(min_length=1, max_length=255)
-    content_type: str = Field(examples=sorted(aws_constants.ALLOWED_CONTENT_TYPES))
+    filename: Text = Field(min_length=1, max_length=255)
+    content_type: Text = Field(examples=sorted(aws_constants.ALLOWED_CONTENT_TYPES))
     size: int = Field(ge=1, le=aws_constants.MAX_UPLOAD_BYTES, description="Bytes.")
 
     @field_validator("content_type")
@@ -37,7 +37,7 @@ class AttachmentResponse(CustomModel):
 
 
 class AttachmentUpload(CustomModel):
-    """The new attachment, and where to PUT its bytes (straight to S3, not through the app)."""
+    """The new attachment, and where to POST its bytes (straight to S3, not through the app)."""
 
     attachment: AttachmentResponse
     upload: aws_schemas.PresignedUrl

@@ -1,6 +1,4 @@
-from collections.abc import Sequence
-
-from fastapi import APIRouter, BackgroundTasks, Response, status
+from fastapi import APIRouter, BackgroundTasks, status
 
 from playground.auth import dependencies as auth_dependencies
 from playground.auth import exceptions as auth_exceptions
@@ -23,8 +21,9 @@ from playground.domains.posts.schemas import (
 from playground.exceptions import MalformedBody
 from playground.openapi import error_responses
 from playground.pagination import Page, PageParamsDep
+from playground.routing import PlaygroundRoute
 
-router = APIRouter(tags=["posts"])
+router = APIRouter(tags=["posts"], route_class=PlaygroundRoute)
 
 _TOKEN_ERRORS = (auth_exceptions.InvalidToken, auth_exceptions.UserInactive)
 _OWNER_ERRORS = (*_TOKEN_ERRORS, auth_exceptions.UserNotOwner)
@@ -91,27 +90,20 @@ async def update_post(post: OwnedPost, data: PostUpdate, session: SessionDep) ->
     return await service.update(session=session, post=post, data=data)
 
 
-@router.delete(
-    "/posts/{post_id}",  # noqa: FAST003 - a dependency reads it
-    status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
-    summary="Delete your post",
-    responses=error_responses(*_OWNER_ERRORS, exceptions.PostNotFound),
-)
-async def delete_post(post: OwnedPost, session: SessionDep) -> None:
-    """Delete your own post and its reviews."""
-    await service.delete(session=session, post=post)
-
-
 @router.get(
     "/posts/{post_id}/reviews",  # noqa: FAST003 - a dependency reads it
-    response_model=list[ReviewResponse],
     summary="List a post's reviews",
     responses=error_responses(exceptions.PostNotFound),
 )
-async def list_reviews(post: ValidPost, session: SessionDep) -> Sequence[PostReview]:
-    """Reviews of a post, oldest first."""
-    return await service.list_reviews(session=session, post_id=post.id)
+async def list_reviews(
+    post: ValidPost, page: PageParamsDep, session: SessionDep
+) -> Page[ReviewResponse]:
+    """Reviews of a post, oldest first, a page at a time."""
+    reviews, total = await service.list_reviews(
+        session=session, post_id=post.id, limit=page.limit, offset=page.offset
+    )
+    items = [ReviewResponse.model_validate(review) for review in reviews]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post(

@@ -4,12 +4,12 @@ from datetime import datetime
 from pydantic import Field
 
 from playground.domains.posts.constants import MAX_RATING, MIN_RATING
-from playground.models import CustomModel
+from playground.models import CustomModel, Text
 
 
 class PostCreate(CustomModel):
-    title: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=10_000)
+    title: Text = Field(min_length=1, max_length=200)
+    body: Text = Field(min_length=1, max_length=10_000)
 
 
 class PostUpdate(PostCreate):
@@ -38,7 +38,7 @@ class PostSummary(CustomModel):
 
 class ReviewCreate(CustomModel):
     rating: int = Field(ge=MIN_RATING, le=MAX_RATING)
-    comment: str = Field(default="", max_length=2000)
+    comment: Text = Field(default="", max_length=2000)
 
 
 class ReviewResponse(CustomModel):

@@ -1,6 +1,7 @@
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -39,23 +40,41 @@ async def list_page(
     return posts.all(), total
 
 
-def summary_query() -> sa.Select[uuid.UUID, str, datetime, str, int, float | None]:
-    """One row per post, newest first: its author's username, review count, average rating."""
+def summary_query(
+    *, limit: int | None = None, offset: int = 0
+) -> sa.Select[uuid.UUID, str, datetime, str, int, float | None]:
+    """One row per post, newest first: its author's username, review count, average rating.
+
+    With ``limit``, the page of posts is taken first and only its reviews are joined and
+    aggregated: a page costs a page of work, not a pass over every post and review.
+    """
+    if limit is None:
+        posts: Any = Post.__table__
+        group_by: tuple[Any, ...] = (posts.c.id,)  # the key: the other columns follow from it
+    else:
+        posts = (
+            select(Post.id, Post.title, Post.created_at, Post.author_id)
+            .order_by(Post.created_at.desc(), Post.id)
+            .limit(limit)
+            .offset(offset)
+            .subquery("post_page")
+        )
+        group_by = (posts.c.id, posts.c.title, posts.c.created_at)  # a subquery has no key
     return (
         select(
-            Post.id,
-            Post.title,
-            Post.created_at,
+            posts.c.id,
+            posts.c.title,
+            posts.c.created_at,
             auth_models.AuthUser.username.label("author_username"),
             func.count(PostReview.id).label("review_count"),
             # A float average on every database (PostgreSQL's avg of integers is a numeric);
             # NULL when the outer join found no review.
             func.avg(sa.cast(PostReview.rating, sa.Float)).label("average_rating"),
         )
-        .join(auth_models.AuthUser, auth_models.AuthUser.id == Post.author_id)
-        .outerjoin(PostReview, PostReview.post_id == Post.id)
-        .group_by(Post.id, auth_models.AuthUser.username)
-        .order_by(Post.created_at.desc(), Post.id)
+        .join(auth_models.AuthUser, auth_models.AuthUser.id == posts.c.author_id)
+        .outerjoin(PostReview, PostReview.post_id == posts.c.id)
+        .group_by(*group_by, auth_models.AuthUser.username)
+        .order_by(posts.c.created_at.desc(), posts.c.id)
     )
 
 
@@ -66,7 +85,7 @@ async def list_summaries(
 
     The page is outer-joined to the one-row count, so an empty page still brings the total.
     """
-    page = summary_query().limit(limit).offset(offset).subquery("page")
+    page = summary_query(limit=limit, offset=offset).subquery("page")
     counted = select(func.count().label("total")).select_from(Post).subquery("counted")
     rows = (
         await session.execute(
@@ -98,14 +117,20 @@ async def delete(*, session: AsyncSession, post: Post) -> None:
         raise exceptions.PostNotFound()
 
 
-async def list_reviews(*, session: AsyncSession, post_id: uuid.UUID) -> Sequence[PostReview]:
-    """A post's reviews, oldest first."""
+async def list_reviews(
+    *, session: AsyncSession, post_id: uuid.UUID, limit: int, offset: int
+) -> tuple[Sequence[PostReview], int]:
+    """A window of a post's reviews, oldest first, and how many it has."""
+    of_post = PostReview.post_id == post_id
+    total = await session.scalar(select(func.count()).select_from(PostReview).where(of_post))
     reviews = await session.scalars(
         select(PostReview)
-        .where(PostReview.post_id == post_id)
+        .where(of_post)
         .order_by(PostReview.created_at, PostReview.id)
+        .limit(limit)
+        .offset(offset)
     )
-    return reviews.all()
+    return reviews.all(), total or 0
 
 
 async def create_review(

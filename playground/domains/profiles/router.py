@@ -8,8 +8,9 @@ from playground.domains.profiles.models import Profile
 from playground.domains.profiles.schemas import ProfileResponse, ProfileUpdate
 from playground.exceptions import MalformedBody
 from playground.openapi import error_responses
+from playground.routing import PlaygroundRoute
 
-router = APIRouter(prefix="/profiles", tags=["profiles"])
+router = APIRouter(prefix="/profiles", tags=["profiles"], route_class=PlaygroundRoute)
 
 
 @router.get(

@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, field_validator
 
-from playground.models import CustomModel
+from playground.models import CustomModel, Text
 
 
 class ProfileResponse(CustomModel):
@@ -31,8 +31,8 @@ class ProfileUpdate(CustomModel):
     # ``None`` only marks "left out"; the documented type is not nullable.
     model_config = ConfigDict(json_schema_extra=_omit_null_from_schema)
 
-    display_name: str | None = Field(default=None, min_length=1, max_length=64)
-    bio: str | None = Field(default=None, max_length=500)
+    display_name: Text | None = Field(default=None, min_length=1, max_length=64)
+    bio: Text | None = Field(default=None, max_length=500)
     is_creator: bool | None = None
 
     @field_validator("display_name", "bio", "is_creator")

@@ -21,7 +21,7 @@ async def test_queue_email_is_accepted_and_sent_in_the_background(
     # ASGITransport returns only after the background task has run.
     outbox = await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)
     assert outbox.status_code == 200
-    [email] = outbox.json()
+    [email] = outbox.json()["items"]
     assert set(email) == {"id", "user_id", "subject", "body", "status", "created_at", "sent_at"}
     assert (email["user_id"], email["subject"], email["body"]) == (
         str(ada.id),
@@ -57,7 +57,7 @@ async def test_failing_sender_marks_the_email_failed_after_a_202(
         response = await pg.client.post(f"/users/{ada.id}/email", json=EMAIL, headers=ada.headers)
     assert response.status_code == 202
     assert response.json() == {"status": "queued"}
-    [email] = (await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)).json()
+    [email] = (await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)).json()["items"]
     assert (email["status"], email["sent_at"]) == ("failed", None)
     assert any("mail server down" in (r.exc_text or "") for r in caplog.records)
 
@@ -79,7 +79,7 @@ async def test_outbox_lists_only_your_emails_oldest_first(pg: course.Playground)
             f"/users/{ada.id}/email", json={"subject": subject, "body": "b"}, headers=ada.headers
         )
     await pg.client.post(f"/users/{bob.id}/email", json=EMAIL, headers=bob.headers)
-    outbox = (await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)).json()
+    outbox = (await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)).json()["items"]
     assert [email["subject"] for email in outbox] == ["first", "second"]
     assert {email["user_id"] for email in outbox} == {str(ada.id)}
 
@@ -87,7 +87,7 @@ async def test_outbox_lists_only_your_emails_oldest_first(pg: course.Playground)
 async def test_outbox_is_empty_at_first(pg: course.Playground) -> None:
     ada = await create_user(pg, "ada")
     response = await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)
-    assert (response.status_code, response.json()) == (200, [])
+    assert (response.status_code, response.json()["items"]) == (200, [])
 
 
 async def test_queue_email_to_another_user_is_forbidden(pg: course.Playground) -> None:
@@ -147,3 +147,18 @@ async def test_inactive_user_cannot_queue_or_read_emails(pg: course.Playground) 
     assert_error(queued, 403, "USER_INACTIVE")
     listed = await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)
     assert_error(listed, 403, "USER_INACTIVE")
+
+
+@pytest.mark.parametrize("field", ["subject", "body"])
+async def test_an_email_with_a_nul_is_a_422_and_no_lost_row(
+    pg: course.Playground, field: str
+) -> None:
+    """It was a 202 whose outbox row PostgreSQL then refused: the email was silently lost."""
+    ada = await create_user(pg, "ada")
+    response = await pg.client.post(
+        f"/users/{ada.id}/email", json={**EMAIL, field: "a\x00b"}, headers=ada.headers
+    )
+    assert_validation_error(response, (("body", field), "string_pattern_mismatch"))
+    assert (await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)).json()[
+        "total"
+    ] == 0

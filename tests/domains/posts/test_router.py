@@ -224,7 +224,7 @@ async def test_create_review_and_list_reviews_oldest_first(pg: course.Playground
     assert second.json()["comment"] == ""
     listed = await pg.client.get(f"/posts/{post['id']}/reviews")
     assert listed.status_code == 200
-    assert [r["id"] for r in listed.json()] == [review["id"], second.json()["id"]]
+    assert [r["id"] for r in listed.json()["items"]] == [review["id"], second.json()["id"]]
 
 
 async def test_list_reviews_of_unknown_post_is_404(pg: course.Playground) -> None:
@@ -241,7 +241,7 @@ async def test_second_review_by_the_same_user_is_409_review_exists(
     assert (await pg.client.post(url, json={"rating": 5}, headers=ada.headers)).status_code == 201
     again = await pg.client.post(url, json={"rating": 1}, headers=ada.headers)
     assert_error(again, 409, "REVIEW_EXISTS")
-    assert [r["rating"] for r in (await pg.client.get(url)).json()] == [5]
+    assert [r["rating"] for r in (await pg.client.get(url)).json()["items"]] == [5]
 
 
 @pytest.mark.parametrize("attempts", [2, 5])
@@ -347,7 +347,7 @@ async def test_read_user_post_records_a_notification(pg: course.Playground) -> N
     post = await create_post(pg, ada)
     response = await pg.client.get(f"/users/{ada.id}/posts/{post['id']}", headers=ada.headers)
     assert response.status_code == 200
-    [email] = (await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)).json()
+    [email] = (await pg.client.get(f"/users/{ada.id}/emails", headers=ada.headers)).json()["items"]
     assert (email["user_id"], email["subject"], email["status"]) == (
         str(ada.id),
         "Your post was read",
