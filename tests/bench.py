@@ -669,6 +669,7 @@ async def counts_per_route() -> list[tuple[str, int, int, int]]:
             "GET /pings/perfect": lambda: c.get("/pings/perfect"),
             "GET /": lambda: c.get("/"),
             "GET /health": lambda: c.get("/health"),
+            "GET /health/ready": lambda: c.get("/health/ready"),
             "GET /metrics": lambda: c.get("/metrics"),
         }
         routes = [f"{r.methods} {r.path}" for r in course.routes(pg.app)]
