@@ -81,4 +81,6 @@ async def test_unknown_user_login_neither_blocks_the_loop_nor_leaks_existence() 
     health_wrong = statistics.median(health["wrong"])
     assert health_unknown <= 2 * health_wrong, (health_unknown, health_wrong)
     login_ratio = statistics.median(logins["unknown"]) / statistics.median(logins["wrong"])
-    assert 0.8 <= login_ratio <= 1.2, login_ratio
+    # Without the dummy hash an unknown user answers in a query's time (a ratio near 0.1); the
+    # margin holds beside another test worker (0.68 was measured once there, 0.9-1.1 alone).
+    assert 0.5 <= login_ratio <= 1.5, login_ratio

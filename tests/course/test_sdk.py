@@ -108,7 +108,9 @@ async def test_bursts_on_a_served_lab_app_show_who_blocks(config: AwsConfig) -> 
         await served.close()
     assert not hasattr(lab.state, "served")
     assert sdk.serialized(blocked.wall, n=n, delay=delay) is True
-    assert blocked.worst_health >= 2 * delay
+    # A probe waits behind one blocked request or more (the free variants stay under 1 x delay);
+    # 2 x delay failed once on a clean clone at load 4 (0.28 s for a 0.2 s delay).
+    assert blocked.worst_health >= 1.2 * delay
     assert sorted(start for start, _ in blocked.spans)[-1] >= 0.8 * (n - 1) * delay
     for seen in (free, awaited):  # the notebook's margins, a little wider (xdist, a busy CI)
         assert seen.wall <= 0.6 * n * delay
