@@ -34,7 +34,7 @@ help:
 	@echo "make serve      migrate, \`fastapi run\` the API (PORT=$(PORT)) beside a local S3; DEV=1: fastapi dev"
 	@echo "make worker     the queue's worker (huey: emails, attachments' clean-up), beside make serve"
 	@echo "make notebooks  re-execute notebooks in place to refresh outputs (NB=...)"
-	@echo "make bench      measure notebooks, throughput under wrk, SQL/JWT counts, pings -> BENCHMARKS.md"
+	@echo "make bench      measure notebooks, throughput under wrk (SQLite, PostgreSQL), SQL/JWT counts, pings -> BENCHMARKS.md"
 	@echo "make site       the course as static HTML from the committed outputs -> build/site/html"
 	@echo "make site-check open the site in headless Chromium, screenshots -> build/site/screenshots"
 	@echo "make test-latest  the suite on the newest releases (pins untouched) -> build/latest-report.md"
@@ -182,7 +182,8 @@ redis-server:
 # A local S3-compatible server (moto) on S3_PORT for attachments, stopped with the app.
 S3_PORT ?= 9000
 # FastAPI's CLI finds the app through [tool.fastapi] entrypoint in pyproject.toml: `fastapi run`
-# (production settings: no reload), or `fastapi dev` (reload on save) with DEV=1.
+# (production settings: no reload), or `fastapi dev` (reload on save) with DEV=1. uvicorn picks
+# uvloop and httptools, the learner's set has them as the prod extra does (tests/test_serving.py).
 DEV ?=
 serve: migrate
 	$(BIN)/moto_server -H 127.0.0.1 -p $(S3_PORT) >/dev/null 2>&1 & S3=$$!; \
@@ -196,8 +197,10 @@ serve: migrate
 worker: migrate
 	$(BIN)/python -m playground.worker -w 2 -k thread --log-config logging.ini
 
-# A benchmark, not a test: writes BENCHMARKS.md from one run. The load generator is wrk
-# (Debian package wrk), installed when missing and running as root.
+# A benchmark, not a test: writes BENCHMARKS.md from one run, on SQLite and on a throwaway
+# PostgreSQL cluster started as test-postgres starts it. The load generator is wrk (Debian
+# package wrk), installed when missing and running as root. uvicorn runs as make serve's does,
+# on uvloop and httptools.
 bench: install
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -209,7 +212,7 @@ bench: install
 	  command -v wrk >/dev/null || { \
 	    echo "bench: wrk not found. Install it (sudo apt-get install wrk)," >&2; \
 	    echo "or run as root so that make bench can install it." >&2; exit 2; }; }
-	$(BIN)/python -m tests.bench
+	.ci/with-postgres $(BIN)/python -m tests.bench
 
 notebooks: install
 	$(BIN)/python -m course.maintain.refresh $(NB)

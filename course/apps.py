@@ -19,6 +19,7 @@ def side_app(pg: Playground | None = None) -> FastAPI:
     app = FastAPI()
     if pg is not None:
         app.state.sessionmaker = pg.app.state.sessionmaker
+        app.state.read_sessionmaker = pg.app.state.read_sessionmaker  # a GET's (read-only)
         app.state.auth_config = pg.app.state.auth_config
         register_exception_handlers(app)
     return app

@@ -20,6 +20,7 @@ def side_app(pg: Playground) -> FastAPI:
     for name in (
         "settings",
         "sessionmaker",
+        "read_sessionmaker",  # a safe request's (GET): read-only
         "auth_config",
         "password_hasher",
         "engine",
@@ -60,17 +61,24 @@ async def measure(
 
 @contextmanager
 def count_sessions(app: FastAPI) -> Iterator[list[Any]]:
-    """The DB sessions ``app`` opens in the block (its sessionmaker comes back after)."""
-    original = app.state.sessionmaker
+    """The DB sessions ``app`` opens in the block, a safe request's read-only ones included
+    (its sessionmakers come back after)."""
+    names = ("sessionmaker", "read_sessionmaker")
+    originals = {name: getattr(app.state, name) for name in names}
     opened: list[Any] = []
 
-    def counting() -> Any:
-        session = original()
-        opened.append(session)
-        return session
+    def counting(original: Any) -> Any:
+        def make() -> Any:
+            session = original()
+            opened.append(session)
+            return session
 
-    app.state.sessionmaker = counting
+        return make
+
+    for name, original in originals.items():
+        setattr(app.state, name, counting(original))
     try:
         yield opened
     finally:
-        app.state.sessionmaker = original
+        for name, original in originals.items():
+            setattr(app.state, name, original)

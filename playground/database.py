@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 # PostgreSQL's own names; a multi-column unique constraint is named after all of its columns
 # (``column_0_N_name``), so two of them on one table cannot collide.
@@ -96,17 +96,47 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+# HTTP's safe methods: a request with one of them changes nothing (RFC 9110, 9.2.1).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ReadOnlySessionError(RuntimeError):
+    """A safe request's session was asked to write: a bug in the route, answered with a 500."""
+
+
+class ReadOnlySession(Session):
+    """The session of a safe request: flushing an added, changed or deleted object raises."""
+
+
+@event.listens_for(ReadOnlySession, "before_flush")
+def _refuse_to_write(session: Session, *_: object) -> None:
+    raise ReadOnlySessionError("a GET, HEAD or OPTIONS request only reads")
+
+
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for safe requests. On PostgreSQL in autocommit: each SELECT runs alone, one
+    round trip, where a transaction adds two (``BEGIN`` before it, ``ROLLBACK`` when the
+    session closes). SQLite's driver sends no ``BEGIN`` before a SELECT: nothing to save."""
+    if engine.dialect.name != "sqlite":
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ReadOnlySession)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, closed as soon as the route function returns.
 
-    Services commit their own writes, before the route returns. The dependency is declared
-    with ``scope="function"``: by default (FastAPI >= 0.118) the code after ``yield`` runs only
-    after the response has been sent *and after its background tasks*, so a request whose task
-    opens a second session would hold two pooled connections at once, and under load every
-    connection ends up held by a request waiting for one (pool exhaustion, measured in
-    ``make bench``).
+    Services commit their own writes, before the route returns. A safe request (``GET``)
+    writes nothing: it gets a read-only session, without a transaction on PostgreSQL. The
+    dependency is declared with ``scope="function"``: by default (FastAPI >= 0.118) the code
+    after ``yield`` runs only after the response has been sent *and after its background
+    tasks*, so a request whose task opens a second session would hold two pooled connections
+    at once, and under load every connection ends up held by a request waiting for one (pool
+    exhaustion, measured in ``make bench``).
     """
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    state = request.app.state
+    sessionmaker: async_sessionmaker[AsyncSession] = (
+        state.read_sessionmaker if request.method in SAFE_METHODS else state.sessionmaker
+    )
     async with sessionmaker() as session:
         yield session
 

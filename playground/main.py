@@ -18,7 +18,7 @@ from playground.aws import client as aws_client
 from playground.aws.config import AwsConfig, load_aws_config
 from playground.aws.exceptions import StorageUnavailable
 from playground.config import Settings, load_settings
-from playground.database import create_engine, create_sessionmaker
+from playground.database import create_engine, create_read_sessionmaker, create_sessionmaker
 from playground.domains.accounts.router import router as accounts_router
 from playground.domains.creators.router import router as creators_router
 from playground.domains.notifications import service as notifications_service
@@ -91,12 +91,13 @@ def create_app(
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
     )
-    engine = create_engine(settings.DATABASE_URL)
+    engine = create_engine(settings.DATABASE_URL, **settings.engine_options())
     app.state.settings = settings
     app.state.auth_config = auth_config
     app.state.aws_config = aws_config
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.read_sessionmaker = create_read_sessionmaker(engine)
     app.state.password_hasher = auth_utils.PasswordHasher(auth_config)
     app.state.email_sender = notifications_service.log_email
     app.state.notifications_config = notifications_config

@@ -51,3 +51,61 @@ def test_settings_are_frozen() -> None:
     settings = Settings(_env_file=None)
     with pytest.raises(ValueError, match="frozen"):
         settings.ENVIRONMENT = Environment.PRODUCTION  # type: ignore[misc]
+
+
+def test_the_pool_fits_one_worker_and_is_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    defaults = Settings(_env_file=None, DATABASE_URL="postgresql+asyncpg://u@db.internal/app")
+    options = defaults.engine_options()
+    # bench's 16 clients in flight never need an overflow connection, which churns
+    assert (options["pool_size"], options["max_overflow"]) == (20, 10)
+    monkeypatch.setenv("PLAYGROUND_DATABASE_POOL_SIZE", "8")
+    monkeypatch.setenv("PLAYGROUND_DATABASE_MAX_OVERFLOW", "0")
+    options = load_settings(
+        _env_file=None, DATABASE_URL="sqlite+aiosqlite:///./x.db"
+    ).engine_options()
+    assert (options["pool_size"], options["max_overflow"]) == (8, 0)
+    # An in-memory SQLite database is one connection (SQLAlchemy's StaticPool): no size to give.
+    assert Settings(_env_file=None, DATABASE_URL="sqlite+aiosqlite://").engine_options() == {}
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "127.0.0.2"])
+def test_no_tls_to_a_loopback_postgres_by_default(host: str) -> None:
+    settings = Settings(_env_file=None, DATABASE_URL=f"postgresql+asyncpg://u@{host}:5432/app")
+    assert settings.engine_options()["connect_args"] == {"ssl": "disable"}
+    asked = Settings(
+        _env_file=None,
+        DATABASE_URL=f"postgresql+asyncpg://u@{host}:5432/app",
+        DATABASE_SSL_MODE="require",
+    )
+    assert asked.engine_options()["connect_args"] == {"ssl": "require"}
+
+
+def test_a_remote_postgres_keeps_the_drivers_default_or_the_urls_mode() -> None:
+    remote = "postgresql+asyncpg://u@db.example.com/app"
+    assert "connect_args" not in Settings(_env_file=None, DATABASE_URL=remote).engine_options()
+    in_url = Settings(_env_file=None, DATABASE_URL=f"{remote}?ssl=verify-full")
+    assert in_url.database_ssl == "verify-full"
+    sqlite = Settings(_env_file=None, DATABASE_URL="sqlite+aiosqlite:///./x.db")
+    assert sqlite.database_ssl is None
+    assert "connect_args" not in sqlite.engine_options()
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_a_deployment_refuses_a_remote_postgres_without_tls(
+    monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    monkeypatch.setenv("PLAYGROUND_ENVIRONMENT", environment)
+    remote = "postgresql+asyncpg://u@db.example.com/app"
+    for unencrypted in ({}, {"DATABASE_SSL_MODE": "prefer"}, {"DATABASE_SSL_MODE": "disable"}):
+        with pytest.raises(SettingsError, match="PLAYGROUND_DATABASE_SSL_MODE") as refused:
+            load_settings(_env_file=None, DATABASE_URL=remote, **unencrypted)
+        assert "db.example.com" in str(refused.value)
+        assert "require, verify-ca or verify-full" in str(refused.value)
+    required = load_settings(_env_file=None, DATABASE_URL=remote, DATABASE_SSL_MODE="require")
+    assert required.engine_options()["connect_args"] == {"ssl": "require"}
+    assert load_settings(_env_file=None, DATABASE_URL=f"{remote}?ssl=verify-full").database_ssl
+    # a loopback database (a sidecar, a socket) needs no TLS, deployed or not
+    local = load_settings(_env_file=None, DATABASE_URL="postgresql+asyncpg://u@127.0.0.1/app")
+    assert local.database_ssl == "disable"

@@ -46,9 +46,14 @@ def test_fastapi_run_serves_the_app_with_no_path_given(tmp_path: Path) -> None:
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"fastapi run did not answer:\n{log.read_text()}")
                 time.sleep(0.2)
+        maps = Path(f"/proc/{server.pid}/maps")
+        loaded = maps.read_text() if maps.exists() else None  # Linux: the libraries it loaded
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert "playground.main:app" in log.read_text()
+    if loaded is not None:  # uvicorn's "auto" found the serving set, as a deployment's would
+        assert "/uvloop/loop." in loaded
+        assert "/httptools/parser/parser." in loaded

@@ -1,6 +1,7 @@
 """Alembic environment: async engine from settings, or a connection handed in by code."""
 
 import asyncio
+from typing import Any
 
 from alembic import context
 from sqlalchemy import Connection
@@ -30,8 +31,8 @@ def do_run_migrations(connection: Connection) -> None:
         context.run_migrations()
 
 
-async def run_async_migrations(url: str) -> None:
-    engine = create_async_engine(url)
+async def run_async_migrations(url: str, **options: Any) -> None:
+    engine = create_async_engine(url, **options)
     async with engine.connect() as connection:
         await connection.run_sync(do_run_migrations)
         await connection.commit()
@@ -54,8 +55,12 @@ connection = config.attributes.get("connection")
 if connection is not None:
     do_run_migrations(connection)
 else:
-    url = config.get_main_option("sqlalchemy.url") or load_settings().DATABASE_URL
+    url = config.get_main_option("sqlalchemy.url")
+    options: dict[str, Any] = {}
+    if not url:  # the app's own database, reached as the app reaches it (its SSL mode)
+        settings = load_settings()
+        url, options = settings.DATABASE_URL, settings.engine_options()
     if context.is_offline_mode():
         run_migrations_offline(url)
     else:
-        asyncio.run(run_async_migrations(url))
+        asyncio.run(run_async_migrations(url, **options))

@@ -134,7 +134,8 @@ def _engine() -> AsyncEngine:
     """This worker thread's engine (made in, and used only by, its own event loop)."""
     engine: AsyncEngine | None = getattr(_thread, "engine", None)
     if engine is None:
-        engine = _thread.engine = create_engine(load_settings().DATABASE_URL)
+        settings = load_settings()
+        engine = _thread.engine = create_engine(settings.DATABASE_URL, **settings.engine_options())
     return engine
 
 

@@ -63,7 +63,8 @@ def _sweep() -> None:
 
 
 async def _purge(post_id: uuid.UUID) -> None:
-    engine = create_engine(load_settings().DATABASE_URL)
+    settings = load_settings()  # the web app's database, reached as it reaches it
+    engine = create_engine(settings.DATABASE_URL, **settings.engine_options())
     try:
         async with (
             aws_client.open_storage(load_aws_config()) as storage,
@@ -79,7 +80,8 @@ async def _purge(post_id: uuid.UUID) -> None:
 
 async def _run_sweep(config: PostAttachmentsConfig) -> service.Swept | None:
     """One sweep; S3 down is a warning (the next sweep tries again), not a traceback."""
-    engine = create_engine(load_settings().DATABASE_URL)
+    settings = load_settings()  # the web app's database, reached as it reaches it
+    engine = create_engine(settings.DATABASE_URL, **settings.engine_options())
     try:
         async with aws_client.open_storage(load_aws_config()) as storage:
             swept = await service.sweep(
