@@ -69,6 +69,11 @@ class Settings(BaseSettings):
         le=1000,
         description="Connections opened beyond the pool in a burst, closed again when returned.",
     )
+    # Bounded waits: a request waits this long for a pooled connection (all in use: 503
+    # DATABASE_BUSY), and for a new one to open (PostgreSQL refused or silent: 503
+    # DATABASE_UNAVAILABLE), instead of SQLAlchemy's 30 s and asyncpg's 60 s.
+    DATABASE_POOL_TIMEOUT_SECONDS: float = Field(default=5, gt=0, le=300)
+    DATABASE_CONNECT_TIMEOUT_SECONDS: float = Field(default=5, gt=0, le=300)
     DATABASE_SSL_MODE: SslMode = Field(
         default="auto",
         validate_default=True,
@@ -84,11 +89,12 @@ class Settings(BaseSettings):
     MAX_BODY_BYTES: int = Field(default=1_048_576, ge=1024, le=1_073_741_824)
     APP_VERSION: str = __version__  # the package version, unless a deployment says otherwise
     # Observability (playground/observability.py): Prometheus metrics at /metrics, and
-    # OpenTelemetry traces of each request and its SQL (off: no spans, and none of their CPU),
-    # sent over OTLP/HTTP only when an endpoint is set (a collector's, e.g.
-    # http://127.0.0.1:4318/v1/traces; the prod extra).
+    # OpenTelemetry traces of each request and its SQL, sent over OTLP/HTTP to an endpoint (a
+    # collector's, e.g. http://127.0.0.1:4318/v1/traces; the prod extra). TRACING unset: spans
+    # are made when there is an endpoint to send them to, and not otherwise (a span nobody
+    # collects still costs CPU: BENCHMARKS.md); true: always (an exporter added in code).
     METRICS: bool = True
-    TRACING: bool = True
+    TRACING: bool | None = None
     OTLP_ENDPOINT: str | None = Field(default=None, pattern=r"^https?://")
     SERVICE_NAME: str = Field(default="playground", min_length=1, max_length=100)
 
@@ -118,13 +124,18 @@ class Settings(BaseSettings):
         return self.ENVIRONMENT in {Environment.LOCAL, Environment.TEST}
 
     @property
+    def tracing(self) -> bool:
+        """Whether requests and their SQL make spans: as set, else when they go somewhere."""
+        return self.OTLP_ENDPOINT is not None if self.TRACING is None else self.TRACING
+
+    @property
     def database_ssl(self) -> str | None:
         """The SSL mode the PostgreSQL driver is given; None: the URL's, or the driver's own."""
         return _ssl_mode(self.DATABASE_SSL_MODE, self.DATABASE_URL)
 
     def engine_options(self) -> dict[str, Any]:
-        """``create_engine``'s keyword arguments from these settings: the pool and, on
-        PostgreSQL, the SSL mode."""
+        """``create_engine``'s keyword arguments from these settings: the pool and its
+        timeout and, on PostgreSQL, the connect timeout and the SSL mode."""
         database = make_url(self.DATABASE_URL)
         options: dict[str, Any] = {}
         # An in-memory SQLite database is one shared connection (a StaticPool): nothing to size.
@@ -132,8 +143,11 @@ class Settings(BaseSettings):
         if database.get_backend_name() == "postgresql" or not in_memory:
             options["pool_size"] = self.DATABASE_POOL_SIZE
             options["max_overflow"] = self.DATABASE_MAX_OVERFLOW
-        if self.database_ssl is not None:  # PostgreSQL only
-            options["connect_args"] = {"ssl": self.database_ssl}
+            options["pool_timeout"] = self.DATABASE_POOL_TIMEOUT_SECONDS
+        if database.get_backend_name() == "postgresql":
+            options["connect_args"] = {"timeout": self.DATABASE_CONNECT_TIMEOUT_SECONDS}
+            if self.database_ssl is not None:
+                options["connect_args"]["ssl"] = self.database_ssl
         return options
 
 

@@ -1,5 +1,6 @@
 """Engine, session dependency, the MetaData every table hangs on, and the shared columns."""
 
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -16,6 +17,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from playground.exceptions import DatabaseUnavailable
+
+logger = logging.getLogger(__name__)
 
 # PostgreSQL's own names; a multi-column unique constraint is named after all of its columns
 # (``column_0_N_name``), so two of them on one table cannot collide.
@@ -84,8 +89,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+async def _connect_or_unavailable(*args: Any, **kwargs: Any) -> Any:
+    """asyncpg's ``connect``, its failures one error: the server refused the connection, did
+    not answer within the connect timeout, or would not take one more (``DATABASE_UNAVAILABLE``,
+    a 503, where the driver's own error would be a 500)."""
+    import asyncpg  # the postgres extra: only a PostgreSQL URL gets here
+
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        # OSError: refused, unreachable, unknown host, and the connect timeout (TimeoutError)
+        logger.warning("cannot connect to the database: %s: %s", type(exc).__name__, exc)
+        raise DatabaseUnavailable() from exc
+
+
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; on SQLite with foreign keys on, WAL, synchronous=NORMAL, a busy timeout."""
+    """An async engine; on SQLite with foreign keys on, WAL, synchronous=NORMAL, a busy timeout;
+    on PostgreSQL a connection that cannot be opened is a ``DatabaseUnavailable``."""
+    if database_url.startswith("postgresql+asyncpg"):
+        connect_args = {**kwargs.pop("connect_args", {})}
+        connect_args.setdefault("async_creator_fn", _connect_or_unavailable)
+        kwargs["connect_args"] = connect_args
     engine = create_async_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -79,6 +79,30 @@ class ServiceUnavailable(PlaygroundError):
     detail = "Service unavailable"
 
 
+class DatabaseBusy(ServiceUnavailable):
+    """Every pooled connection stayed in use for ``PLAYGROUND_DATABASE_POOL_TIMEOUT_SECONDS``:
+    answered at once instead of queueing the request without end."""
+
+    code = "DATABASE_BUSY"
+    detail = "Every database connection is in use; try again later"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail)
+        self.extra_headers = {"Retry-After": "1"}
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database refused, dropped or did not answer a connection within
+    ``PLAYGROUND_DATABASE_CONNECT_TIMEOUT_SECONDS``."""
+
+    code = "DATABASE_UNAVAILABLE"
+    detail = "The database cannot be reached; try again later"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail)
+        self.extra_headers = {"Retry-After": "5"}
+
+
 class BodyTooLarge(PlaygroundError):
     """A request body over ``PLAYGROUND_MAX_BODY_BYTES``: refused before it is read whole."""
 

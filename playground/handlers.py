@@ -10,12 +10,15 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sqlalchemy_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from playground.exceptions import (
     INTERNAL_ERROR,
     VALIDATION_ERROR,
     BodyTooLarge,
+    DatabaseBusy,
+    DatabaseUnavailable,
     PlaygroundError,
 )
 from playground.middleware import SECURITY_HEADERS
@@ -115,9 +118,26 @@ async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return _render(HTTPStatus.INTERNAL_SERVER_ERROR, body, SECURITY_HEADERS)
 
 
+async def handle_pool_timeout(request: Request, exc: sqlalchemy_exc.TimeoutError) -> JSONResponse:
+    """No pooled connection came free within the pool timeout: a bounded 503, not a queue."""
+    logger.warning("database pool exhausted on %s %s: %s", request.method, request.url.path, exc)
+    return await handle_playground_error(request, DatabaseBusy())
+
+
+async def handle_database_error(request: Request, exc: sqlalchemy_exc.DBAPIError) -> JSONResponse:
+    """A connection lost mid-request (the server restarted, the network dropped it) is a 503;
+    any other driver error escaped a service, a bug: on to ``handle_unexpected`` (a 500)."""
+    if not exc.connection_invalidated:
+        raise exc
+    logger.warning("database connection lost on %s %s: %s", request.method, request.url.path, exc)
+    return await handle_playground_error(request, DatabaseUnavailable())
+
+
 def register_exception_handlers(app: FastAPI) -> None:
     """Install one handler per type."""
     app.exception_handler(PlaygroundError)(handle_playground_error)
     app.exception_handler(RequestValidationError)(handle_validation_error)
     app.exception_handler(StarletteHTTPException)(handle_http_exception)
+    app.exception_handler(sqlalchemy_exc.TimeoutError)(handle_pool_timeout)
+    app.exception_handler(sqlalchemy_exc.DBAPIError)(handle_database_error)
     app.exception_handler(Exception)(handle_unexpected)

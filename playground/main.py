@@ -143,7 +143,7 @@ def create_app(
         engine=engine,
         provider=provider,
         with_metrics=settings.METRICS,
-        with_tracing=settings.TRACING,
+        with_tracing=settings.tracing,
     )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -18,11 +18,12 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import aiosqlite
@@ -583,6 +584,87 @@ async def read_layers_postgres(database_url: str) -> list[tuple[str, float, floa
         await engine.dispose()
 
 
+# What the app's observability costs a request: the bench app in-process (no HTTP server, no
+# client), each setting an app of its own, all alive at once and measured in rotation.
+OBSERVED: list[tuple[str, dict[str, Any]]] = [
+    ("the app's defaults: metrics, no spans (no OTLP endpoint)", {}),
+    ("spans made as well (`PLAYGROUND_TRACING=true`)", {"TRACING": True}),
+    ("neither metrics nor spans (`PLAYGROUND_METRICS=false`)", {"METRICS": False}),
+]
+
+
+def _asgi_get(app: Any, state: Mapping[str, Any], path: str) -> Read:
+    """A GET of ``path`` straight through the ASGI app, as uvicorn would call it."""
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": [(b"host", b"bench")], "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start" and message["status"] != 200:
+            raise SystemExit(f"bench: GET {path} answered {message['status']}")
+
+    async def get() -> None:
+        await app({**scope, "state": dict(state)}, receive, send)
+
+    return get
+
+
+async def observability_costs(database_url: str) -> list[tuple[str, float, float]]:
+    """CPU per request of the read route and its floor under each of OBSERVED, in-process."""
+    reads: list[tuple[str, Read]] = []
+    async with contextlib.AsyncExitStack() as stack:
+        for name, overrides in OBSERVED:
+            settings = Settings(_env_file=None, DATABASE_URL=database_url, **overrides)
+            app = bench_app.create_bench_app(settings)
+            stack.push_async_callback(app.state.engine.dispose)
+            state = await stack.enter_async_context(app.router.lifespan_context(app)) or {}
+            async with app.state.sessionmaker() as session:
+                author = AuthUser(
+                    username=uuid.uuid4().hex[:12], email=f"{uuid.uuid4().hex[:12]}@example.com",
+                    password_hash="-", first_name="x",
+                )  # fmt: skip
+                session.add(author)
+                await session.flush()
+                post = Post(author_id=author.id, title="t", body="b" * 500)
+                session.add(post)
+                await session.commit()
+            reads.append((f"{name}|read", _asgi_get(app, state, f"/posts/{post.id}")))
+            floor = bench_app.FLOOR_PATH.format(post_id=post.id)
+            reads.append((f"{name}|floor", _asgi_get(app, state, floor)))
+        return await _in_turn(reads)
+
+
+def observability_lines(costs: list[tuple[str, float, float]]) -> list[str]:
+    cpu = {name: ms for name, _, ms in costs}
+    names = [name for name, _ in OBSERVED]
+    default, traced, bare = (cpu[f"{name}|read"] for name in names)
+    return [
+        "## One read through the whole app on PostgreSQL, in-process: what observability costs",
+        "",
+        f"The bench app called straight through ASGI (no server, no client), {LAYER_CONCURRENCY}"
+        f" at a time; CPU of the process per request over {LAYER_READS} requests, the median of"
+        f" {LAYER_ROUNDS} turns; each setting an app of its own, all measured in rotation.",
+        "",
+        "| settings | `/posts/{post_id}` CPU (ms) | its floor's CPU (ms) | read ÷ floor, CPU |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | {cpu[f'{name}|read']:.2f} | {cpu[f'{name}|floor']:.2f} "
+            f"| {cpu[f'{name}|floor'] / cpu[f'{name}|read']:.2f}× |"
+            for name in names
+        ),
+        "",
+        f"- Spans nobody collects cost the read **{traced - default:.2f} ms** of CPU a request"
+        f" ({traced / default:.2f}× the default's); metrics {default - bare:.2f} ms.",
+        "",
+    ]
+
+
 def layer_lines(title: str, layers: list[tuple[str, float, float]]) -> list[str]:
     return [
         f"## {title} ({LAYER_CONCURRENCY} at a time, in-process)",
@@ -873,8 +955,9 @@ def postgres_lines(server: str | None) -> list[str]:
     wire = wire_lines(wire_counts(server))
     with bench_database(server) as database_url:
         layers = asyncio.run(read_layers_postgres(database_url))
+        observed = asyncio.run(observability_costs(database_url))
     title = "One read of a post by id on PostgreSQL, layer by layer"
-    return [*served, *wire, *layer_lines(title, layers)]
+    return [*served, *wire, *layer_lines(title, layers), *observability_lines(observed)]
 
 
 def main() -> None:
@@ -884,6 +967,10 @@ def main() -> None:
         return
     if sys.argv[1:] == ["postgres"]:  # only the PostgreSQL sections, to stdout
         print("\n".join(postgres_lines(pg_server)))
+        return
+    if sys.argv[1:] == ["observability"] and pg_server:  # only the in-process costs, to stdout
+        with bench_database(pg_server) as database_url:
+            print("\n".join(observability_lines(asyncio.run(observability_costs(database_url)))))
         return
     if sys.argv[1:] == ["setup"]:  # only the set-up section, to stdout
         print("\n".join(bench_setup.set_up_lines(*bench_setup.set_up_times())))

@@ -60,6 +60,8 @@ def test_the_pool_fits_one_worker_and_is_read_from_the_environment(
     options = defaults.engine_options()
     # bench's 16 clients in flight never need an overflow connection, which churns
     assert (options["pool_size"], options["max_overflow"]) == (20, 10)
+    # bounded waits: for a pooled connection, and for a new one to open
+    assert (options["pool_timeout"], options["connect_args"]["timeout"]) == (5, 5)
     monkeypatch.setenv("PLAYGROUND_DATABASE_POOL_SIZE", "8")
     monkeypatch.setenv("PLAYGROUND_DATABASE_MAX_OVERFLOW", "0")
     options = load_settings(
@@ -73,18 +75,19 @@ def test_the_pool_fits_one_worker_and_is_read_from_the_environment(
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "127.0.0.2"])
 def test_no_tls_to_a_loopback_postgres_by_default(host: str) -> None:
     settings = Settings(_env_file=None, DATABASE_URL=f"postgresql+asyncpg://u@{host}:5432/app")
-    assert settings.engine_options()["connect_args"] == {"ssl": "disable"}
+    assert settings.engine_options()["connect_args"] == {"ssl": "disable", "timeout": 5}
     asked = Settings(
         _env_file=None,
         DATABASE_URL=f"postgresql+asyncpg://u@{host}:5432/app",
         DATABASE_SSL_MODE="require",
     )
-    assert asked.engine_options()["connect_args"] == {"ssl": "require"}
+    assert asked.engine_options()["connect_args"]["ssl"] == "require"
 
 
 def test_a_remote_postgres_keeps_the_drivers_default_or_the_urls_mode() -> None:
     remote = "postgresql+asyncpg://u@db.example.com/app"
-    assert "connect_args" not in Settings(_env_file=None, DATABASE_URL=remote).engine_options()
+    options = Settings(_env_file=None, DATABASE_URL=remote).engine_options()
+    assert "ssl" not in options["connect_args"]
     in_url = Settings(_env_file=None, DATABASE_URL=f"{remote}?ssl=verify-full")
     assert in_url.database_ssl == "verify-full"
     sqlite = Settings(_env_file=None, DATABASE_URL="sqlite+aiosqlite:///./x.db")
@@ -104,7 +107,7 @@ def test_a_deployment_refuses_a_remote_postgres_without_tls(
         assert "db.example.com" in str(refused.value)
         assert "require, verify-ca or verify-full" in str(refused.value)
     required = load_settings(_env_file=None, DATABASE_URL=remote, DATABASE_SSL_MODE="require")
-    assert required.engine_options()["connect_args"] == {"ssl": "require"}
+    assert required.engine_options()["connect_args"]["ssl"] == "require"
     assert load_settings(_env_file=None, DATABASE_URL=f"{remote}?ssl=verify-full").database_ssl
     # a loopback database (a sidecar, a socket) needs no TLS, deployed or not
     local = load_settings(_env_file=None, DATABASE_URL="postgresql+asyncpg://u@127.0.0.1/app")

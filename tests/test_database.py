@@ -1,6 +1,7 @@
 import asyncio
 import contextlib
 import os
+import socket
 import struct
 import time
 import uuid
@@ -8,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from fastapi import Request
 from sqlalchemy import Executable, event, insert, make_url, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import course
@@ -27,8 +29,10 @@ from playground.database import (
     violated_constraint,
 )
 from playground.domains.posts.models import Post, PostReview
+from playground.exceptions import DatabaseUnavailable
 from playground.main import create_app
 from tests import pg_wire
+from tests.bench_app import asyncpg_dsn
 from tests.factories import create_user
 from tests.helpers import count, create_post, run
 
@@ -115,7 +119,7 @@ async def _first_messages(host: str, **settings: Any) -> list[int]:
     url = f"postgresql+asyncpg://playground@{host}:{port}/playground"
     app = create_app(Settings(_env_file=None, DATABASE_URL=url, **settings))
     try:
-        with pytest.raises((OSError, DBAPIError)):
+        with pytest.raises(DatabaseUnavailable):  # what the engine makes of any failed connect
             async with app.state.engine.connect():
                 pass
     finally:
@@ -255,3 +259,92 @@ async def test_sixteen_clients_open_no_more_sessions_than_the_pool_holds() -> No
     async with await course.start(settings=small_pool) as small:
         churned, _ = await _new_sessions_under_load(small)
     assert churned > sum(small_pool.values()), churned
+
+
+# ---------------------------------------------------------------- a bounded wait, then a 503
+
+MISSING_POST = "/posts/00000000-0000-4000-8000-000000000000"
+
+
+async def test_an_exhausted_pool_is_a_bounded_503_and_the_next_request_is_served() -> None:
+    one_connection = {
+        "DATABASE_POOL_SIZE": 1,
+        "DATABASE_MAX_OVERFLOW": 0,
+        "DATABASE_POOL_TIMEOUT_SECONDS": 0.3,
+    }
+    async with await course.start(settings=one_connection) as pg:
+        async with pg.app.state.engine.connect() as held:  # the pool's only connection
+            await held.execute(text("SELECT 1"))
+            started = time.perf_counter()
+            busy = await pg.client.get(MISSING_POST)
+            waited = time.perf_counter() - started
+        assert busy.status_code == 503, busy.text
+        assert busy.json()["code"] == "DATABASE_BUSY"
+        assert busy.headers["Retry-After"] == "1"
+        assert 0.3 <= waited < 5, waited  # the pool timeout, not SQLAlchemy's 30 s
+        served = await pg.client.get(MISSING_POST)  # the connection is back: served again
+        assert served.json()["code"] == "POST_NOT_FOUND"
+
+
+async def _served_on(database_url: str, **settings: Any) -> tuple[int, dict[str, Any], float]:
+    """One read through an app whose database is ``database_url``: status, body, seconds."""
+    app = create_app(Settings(_env_file=None, DATABASE_URL=database_url, **settings))
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            started = time.perf_counter()
+            answer = await client.get(MISSING_POST)
+            return answer.status_code, answer.json(), time.perf_counter() - started
+    finally:
+        await app.state.engine.dispose()
+
+
+async def test_a_postgres_that_refuses_connections_is_a_503_at_once() -> None:
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql+asyncpg://app:secret@127.0.0.1:{port}/app"
+    status, body, seconds = await _served_on(url)
+    assert (status, body["code"]) == (503, "DATABASE_UNAVAILABLE"), body
+    assert seconds < 2, seconds
+    assert "secret" not in str(body)
+
+
+async def test_a_postgres_that_never_answers_is_a_503_after_the_connect_timeout() -> None:
+    # A server that takes the TCP connection and never says a word (a stuck host, a full
+    # backlog behind a proxy): without a connect timeout asyncpg waits 60 s.
+    taken: list[asyncio.StreamWriter] = []
+    silent = await asyncio.start_server(lambda _, writer: taken.append(writer), "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    url = f"postgresql+asyncpg://app:secret@127.0.0.1:{port}/app"
+    try:
+        status, body, seconds = await _served_on(url, DATABASE_CONNECT_TIMEOUT_SECONDS=0.5)
+    finally:
+        for writer in taken:
+            writer.close()
+        silent.close()
+        await silent.wait_closed()
+    assert taken  # the connection was made: the wait was for an answer
+    assert (status, body["code"]) == (503, "DATABASE_UNAVAILABLE"), body
+    assert 0.5 <= seconds < 5, seconds
+
+
+@ON_POSTGRES
+async def test_a_connection_lost_mid_request_is_a_503_and_the_pool_recovers() -> None:
+    async with await course.start(settings={"DATABASE_POOL_SIZE": 1}) as pg:
+        assert (await pg.client.get(MISSING_POST)).status_code == 404  # its connection pooled
+        database = make_url(pg.settings.DATABASE_URL)
+        admin = await asyncpg.connect(asyncpg_dsn(pg.settings.DATABASE_URL), ssl=False)
+        try:  # the server ends the pooled connection's session, as a restart would
+            ended = await admin.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = $1 AND pid <> pg_backend_pid()",
+                database.database,
+            )
+        finally:
+            await admin.close()
+        assert ended >= 1
+        lost = await pg.client.get(MISSING_POST)
+        assert lost.status_code == 503 and lost.json()["code"] == "DATABASE_UNAVAILABLE"
+        # The pool dropped the dead connection: the next request opens a new one.
+        assert (await pg.client.get(MISSING_POST)).json()["code"] == "POST_NOT_FOUND"

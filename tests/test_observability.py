@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -111,7 +111,15 @@ async def test_an_error_answer_and_its_log_line_carry_the_id(pg: course.Playgrou
     ]
 
 
-async def test_a_background_task_logs_with_the_request_id(pg: course.Playground) -> None:
+@pytest.fixture
+async def traced() -> AsyncIterator[course.Playground]:
+    """A playground whose requests make spans: no endpoint, so asked for (``TRACING``)."""
+    async with await course.start(settings={"TRACING": True}) as playground:
+        yield playground
+
+
+async def test_a_background_task_logs_with_the_request_id(traced: course.Playground) -> None:
+    pg = traced
     ada = await pg.user("ada")
     with json_lines("playground") as lines:
         response = await pg.client.post(
@@ -310,9 +318,10 @@ def _statement(span: ReadableSpan) -> str:
     return " ".join(str((span.attributes or {})["db.statement"]).split())
 
 
-async def test_a_request_span_holds_its_sql_statements(pg: course.Playground) -> None:
+async def test_a_request_span_holds_its_sql_statements(traced: course.Playground) -> None:
     """The route's SQL and its background task's (an email to the author), all children of
     the request's span: the task runs before the request's ASGI call returns."""
+    pg = traced
     exporter = InMemorySpanExporter()
     pg.app.state.tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
     ada = await pg.user("ada", creator=True)
@@ -332,8 +341,13 @@ async def test_a_request_span_holds_its_sql_statements(pg: course.Playground) ->
     assert verbs[-2:] == ["INSERT", "UPDATE"] and set(verbs[:-2]) == {"SELECT"}  # task: last
 
 
-async def test_tracing_can_be_turned_off() -> None:
-    async with await course.start(settings={"TRACING": False}) as pg:
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"TRACING": False, "OTLP_ENDPOINT": "http://127.0.0.1:9/v1/traces"}],
+    ids=["no endpoint", "turned off"],
+)
+async def test_no_spans_without_an_endpoint_or_when_turned_off(settings: dict[str, Any]) -> None:
+    async with await course.start(settings=settings) as pg:
         exporter = InMemorySpanExporter()
         pg.app.state.tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
         ada = await pg.user("ada")
@@ -346,7 +360,10 @@ async def test_tracing_can_be_turned_off() -> None:
         assert "trace_id" not in lines[0]
 
 
-async def test_the_scrape_and_the_liveness_probe_are_not_traced(pg: course.Playground) -> None:
+async def test_the_scrape_and_the_liveness_probe_are_not_traced(
+    traced: course.Playground,
+) -> None:
+    pg = traced
     exporter = InMemorySpanExporter()
     pg.app.state.tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
     await pg.client.get("/health")
