@@ -85,10 +85,7 @@ class DatabaseBusy(ServiceUnavailable):
 
     code = "DATABASE_BUSY"
     detail = "Every database connection is in use; try again later"
-
-    def __init__(self, detail: str | None = None) -> None:
-        super().__init__(detail)
-        self.extra_headers = {"Retry-After": "1"}
+    headers: ClassVar[dict[str, str] | None] = {"Retry-After": "1"}
 
 
 class DatabaseUnavailable(ServiceUnavailable):
@@ -97,10 +94,7 @@ class DatabaseUnavailable(ServiceUnavailable):
 
     code = "DATABASE_UNAVAILABLE"
     detail = "The database cannot be reached; try again later"
-
-    def __init__(self, detail: str | None = None) -> None:
-        super().__init__(detail)
-        self.extra_headers = {"Retry-After": "5"}
+    headers: ClassVar[dict[str, str] | None] = {"Retry-After": "5"}
 
 
 class BodyTooLarge(PlaygroundError):

@@ -348,3 +348,21 @@ async def test_a_connection_lost_mid_request_is_a_503_and_the_pool_recovers() ->
         assert lost.status_code == 503 and lost.json()["code"] == "DATABASE_UNAVAILABLE"
         # The pool dropped the dead connection: the next request opens a new one.
         assert (await pg.client.get(MISSING_POST)).json()["code"] == "POST_NOT_FOUND"
+
+
+async def test_any_other_driver_error_stays_a_500_with_its_traceback_logged(
+    pg: course.Playground, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Only a lost connection is the database's fault (503); a statement the server refuses is
+    # the app's (a bug): the DBAPIError handler hands it on to the 500 handler.
+    app = apps.side_app(pg)
+
+    @app.get("/bad-sql")
+    async def bad_sql(session: SessionDep) -> None:
+        await session.execute(text("SELECT * FROM no_such_table"))
+
+    async with apps.client(app, raise_errors=False) as client:
+        answer = await client.get("/bad-sql")
+    assert (answer.status_code, answer.json()["code"]) == (500, "INTERNAL_ERROR")
+    [logged] = [record for record in caplog.records if record.name == "playground.handlers"]
+    assert logged.exc_info is not None and "no_such_table" in str(logged.exc_info[1])
