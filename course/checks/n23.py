@@ -14,7 +14,7 @@ from sqlalchemy import insert
 import course
 from course import apps
 from course.exercises import Check, answered
-from course.labs import n23_limits as limits_lab
+from course.labs import n23_sql as sql_lab
 from course.sandbox import Playground
 from playground.auth.models import AuthUser
 from playground.database import utcnow
@@ -138,7 +138,7 @@ def paginated_route(route: Callable[..., Any]) -> list[Check]:
         async with _world(route) as world:
             user_id, ids = world.user(0)
             limit, offset = _window(len(ids))
-            async with limits_lab.selects(world.pg.engine) as selected:
+            async with sql_lab.selects(world.pg.engine) as selected:
                 response = await world.get(user_id, limit=limit, offset=offset)
             _page(response, f"limit={limit}&offset={offset}")
         assert selected, "no SELECT reached the database: the page must come from it"

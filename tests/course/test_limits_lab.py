@@ -9,6 +9,7 @@ from course import apps
 from course.labs import n19_data
 from course.labs import n23_before as before
 from course.labs import n23_limits as limits_lab
+from course.labs import n23_sql as sql_lab
 from course.server import captured_logs
 from playground import models
 from playground.domains.posts import service as posts_service
@@ -55,7 +56,7 @@ async def test_argon2_overlap_counts_what_the_limiter_lets_run(concurrency: int)
 
 async def test_selects_count_the_rows_each_statement_returns(pg: course.Playground) -> None:
     await n19_data.seed(pg, posts=12)
-    async with limits_lab.selects(pg.engine) as selected:
+    async with sql_lab.selects(pg.engine) as selected:
         await pg.client.get("/posts", params={"limit": 4, "offset": 3})
         await pg.sql("UPDATE post SET title = title")  # not a SELECT: not counted
     assert [one.rows for one in selected] == [1, 4]
@@ -68,11 +69,11 @@ async def test_rows_aggregated_and_the_outline_show_where_the_limit_is(
     await n19_data.seed(pg, posts=8)  # post i has i % 4 reviews; one row, too, with none
     page_first = posts_service.summary_query(limit=2)
     aggregate_first = posts_service.summary_query().limit(2)
-    assert await limits_lab.rows_aggregated(pg.engine, page_first) == 3 + 2  # posts 7 and 6
-    assert await limits_lab.rows_aggregated(pg.engine, aggregate_first) == 2 * (1 + 1 + 2 + 3)
-    outline = limits_lab.outline(page_first).splitlines()
+    assert await sql_lab.rows_aggregated(pg.engine, page_first) == 3 + 2  # posts 7 and 6
+    assert await sql_lab.rows_aggregated(pg.engine, aggregate_first) == 2 * (1 + 1 + 2 + 3)
+    outline = sql_lab.outline(page_first).splitlines()
     assert outline[1] == "FROM (" and "  LIMIT 2 OFFSET 0" in outline
-    assert limits_lab.outline(aggregate_first).splitlines()[-1] == "LIMIT 2 OFFSET 0"
+    assert sql_lab.outline(aggregate_first).splitlines()[-1] == "LIMIT 2 OFFSET 0"
 
 
 async def test_the_route_table_walk_finds_bare_lists_and_pages(pg: course.Playground) -> None:

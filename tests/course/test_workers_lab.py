@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import course
+from course.labs import n25_clients as clients_lab
+from course.labs import n25_shutdown as shutdown_lab
 from course.labs import n25_workers as workers_lab
 
 
@@ -25,27 +27,27 @@ async def test_two_workers_a_kept_connection_a_blocked_loop_and_a_graceful_stop(
         assert len(set(workers)) == 2 and server.process.pid not in workers
         assert server.told(server.process.pid)[-1] == "Started parent process [pid]"
         assert server.name(workers[0]) == "worker 1"
-        async with workers_lab.pinned(server) as a:
-            kept = {workers_lab.worker_of(await a.get("/health")) for _ in range(5)}
+        async with clients_lab.pinned(server) as a:
+            kept = {clients_lab.worker_of(await a.get("/health")) for _ in range(5)}
             assert len(kept) == 1  # one connection, one worker
-            blocked = await workers_lab.while_blocked(server, a)
+            blocked = await clients_lab.while_blocked(server, a)
             assert blocked.status == 200 and blocked.sent >= len(blocked.during) >= 1
             assert set(blocked.during) == {*workers} - {blocked.blocked}
-            async with workers_lab.pinned_elsewhere(server, a) as b:
-                mine = workers_lab.worker_of(await a.get("/health"))
-                assert workers_lab.worker_of(await b.get("/health")) == ({*workers} - {mine}).pop()
-        stopped = await workers_lab.shutdown_with_a_request_in_flight(server)
+            async with clients_lab.pinned_elsewhere(server, a) as b:
+                mine = clients_lab.worker_of(await a.get("/health"))
+                assert clients_lab.worker_of(await b.get("/health")) == ({*workers} - {mine}).pop()
+        stopped = await shutdown_lab.shutdown_with_a_request_in_flight(server)
         assert stopped.in_flight.status_code == 200
         assert stopped.began_before and stopped.finished_after
         assert stopped.newcomer == "connected, then closed unanswered"
         assert stopped.after_exit == "refused: nothing listens on the port"
         assert stopped.exit_code == 0
-        again = await workers_lab.shutdown_with_a_request_in_flight(server)  # a cell run again
+        again = await shutdown_lab.shutdown_with_a_request_in_flight(server)  # a cell run again
         assert again.server is not server and again.in_flight.status_code == 200
         assert not again.server.running
     finally:
         workers_lab._stop_all()
-    assert not server.running and workers_lab._RUNNING == []
+    assert not server.running and workers_lab.RUNNING == []
 
 
 async def test_a_new_server_stops_the_one_before(pg: course.Playground) -> None:
@@ -55,21 +57,21 @@ async def test_a_new_server_stops_the_one_before(pg: course.Playground) -> None:
     try:
         second = workers_lab.start(database, workers=1)
         assert not first.running and first.process.returncode is not None
-        assert [second] == workers_lab._RUNNING
+        assert [second] == workers_lab.RUNNING
         await second.started()
-        ready = await workers_lab.on_new_connection(second, "/health/ready")
+        ready = await clients_lab.on_new_connection(second, "/health/ready")
         assert ready.json() == {"status": "ready", "checks": {"database": "ok"}}
     finally:
         workers_lab._stop_all()
-    assert workers_lab._RUNNING == []
+    assert workers_lab.RUNNING == []
 
 
 async def test_a_variant_is_the_playground_with_settings_changed(pg: course.Playground) -> None:
     down = {"DELIVERY": "queue", "QUEUE_URL": "redis://127.0.0.1:1/0"}
-    async with workers_lab.variant(pg, notifications=down) as client:
+    async with clients_lab.variant(pg, notifications=down) as client:
         response = await client.get("/health/ready")
     assert response.json()["detail"] == "Not ready: queue: ConnectionError"
-    async with workers_lab.variant(pg) as client:
+    async with clients_lab.variant(pg) as client:
         assert (await client.get("/health/ready")).status_code == 200  # pg's own database
 
 
