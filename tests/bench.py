@@ -32,6 +32,7 @@ import httpx
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 from sqlalchemy import make_url, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 import course
@@ -455,6 +456,22 @@ async def _in_turn(reads: list[tuple[str, Read]]) -> list[tuple[str, float, floa
     ]
 
 
+async def _one_post(sessionmaker: async_sessionmaker[AsyncSession]) -> uuid.UUID:
+    """A post of 500 characters by a user of its own (a fresh name: one database may hold
+    several); its id."""
+    name = uuid.uuid4().hex[:12]
+    async with sessionmaker() as session:
+        author = AuthUser(
+            username=name, email=f"{name}@example.com", password_hash="-", first_name="x"
+        )
+        session.add(author)
+        await session.flush()
+        post = Post(author_id=author.id, title="t", body="b" * 500)
+        session.add(post)
+        await session.commit()
+        return post.id
+
+
 async def read_layers() -> list[tuple[str, float, float]]:
     """One post read by id four ways, from the app's ORM call down to sqlite3 in a thread."""
     folder = Path(tempfile.mkdtemp(prefix="playground-layers-"))
@@ -463,16 +480,7 @@ async def read_layers() -> list[tuple[str, float, float]]:
     try:
         await migrations.upgrade(engine)
         sessionmaker = database.create_sessionmaker(engine)
-        async with sessionmaker() as session:
-            author = AuthUser(
-                username="x", email="x@example.com", password_hash="-", first_name="x"
-            )
-            session.add(author)
-            await session.flush()
-            post = Post(author_id=author.id, title="t", body="b" * 500)
-            session.add(post)
-            await session.commit()
-        post_id = post.id
+        post_id = await _one_post(sessionmaker)
 
         async def orm() -> object:
             async with sessionmaker() as session:
@@ -542,16 +550,7 @@ async def read_layers_postgres(database_url: str) -> list[tuple[str, float, floa
     try:
         writes = database.create_sessionmaker(engine)
         reads = database.create_read_sessionmaker(engine)
-        async with writes() as session:
-            author = AuthUser(
-                username="x", email="x@example.com", password_hash="-", first_name="x"
-            )
-            session.add(author)
-            await session.flush()
-            post = Post(author_id=author.id, title="t", body="b" * 500)
-            session.add(post)
-            await session.commit()
-        post_id = post.id
+        post_id = await _one_post(writes)
 
         async def orm_read() -> object:
             async with reads() as session:
@@ -624,18 +623,9 @@ async def observability_costs(database_url: str) -> list[tuple[str, float, float
             app = bench_app.create_bench_app(settings)
             stack.push_async_callback(app.state.engine.dispose)
             state = await stack.enter_async_context(app.router.lifespan_context(app)) or {}
-            async with app.state.sessionmaker() as session:
-                author = AuthUser(
-                    username=uuid.uuid4().hex[:12], email=f"{uuid.uuid4().hex[:12]}@example.com",
-                    password_hash="-", first_name="x",
-                )  # fmt: skip
-                session.add(author)
-                await session.flush()
-                post = Post(author_id=author.id, title="t", body="b" * 500)
-                session.add(post)
-                await session.commit()
-            reads.append((f"{name}|read", _asgi_get(app, state, f"/posts/{post.id}")))
-            floor = bench_app.FLOOR_PATH.format(post_id=post.id)
+            post_id = await _one_post(app.state.sessionmaker)
+            reads.append((f"{name}|read", _asgi_get(app, state, f"/posts/{post_id}")))
+            floor = bench_app.FLOOR_PATH.format(post_id=post_id)
             reads.append((f"{name}|floor", _asgi_get(app, state, floor)))
         return await _in_turn(reads)
 
